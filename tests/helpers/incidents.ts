@@ -1,0 +1,32 @@
+// Test data builders: a valid incident with overrides, validated through the real schema.
+import { type Incident, type IncidentInput, parseIncident } from '../../src/incidents/schema.ts';
+import { Catalog } from '../../src/incidents/catalog.ts';
+
+let counter = 0;
+
+/** A valid incident; every override is applied on top and the result validated by the real schema. */
+export function makeIncident(overrides: Partial<IncidentInput> = {}): Incident {
+  counter += 1;
+  const id = overrides.id ?? `incident-${counter}`;
+  const raw: IncidentInput = {
+    id,
+    title: `Incident ${counter}`,
+    date: { start: '2020-05-01', precision: 'day' },
+    location: { country: 'Syria', iso3: 'SYR', admin1: 'Aleppo', place: 'Aleppo' },
+    type: { event: 'battles', sub: 'armed_clash' },
+    actors: [{ name: 'Side A', side: 'side_a' }],
+    summary: 'A neutral summary.',
+    casualties: [],
+    quotes: [],
+    sources: [{ id: 'src-1', name: 'Example Wire', affiliation: 'independent', published: '2020-05-02' }],
+    tags: [],
+    ...overrides,
+  };
+  const result = parseIncident(raw);
+  if (!result.ok) throw new Error(`invalid test incident ${id}: ${JSON.stringify(result.problems)}`);
+  return result.incident;
+}
+
+export function makeCatalog(incidents: Incident[]): Catalog {
+  return new Catalog(incidents.map((incident) => ({ incident, file: `data/${incident.id}.yaml` })));
+}

@@ -1,3 +1,87 @@
-export async function main(_argv: string[]): Promise<number> {
-  return 0;
+// The `sitrep` command: validate, run, console, schema (and, with a token, start and deploy).
+import { parseArgs } from 'node:util';
+import { commands } from '../commands/index.ts';
+import { runConsole } from './cli/console.ts';
+import { type CliIo, processIo } from './cli/io.ts';
+import { answerLine } from './cli/run.ts';
+import { writeSchema } from './cli/schema.ts';
+import { validateFolder } from './cli/validate.ts';
+import { ConfigError, loadBaseConfig, loadEnvFile } from './config.ts';
+import { UserError } from './errors.ts';
+import { VERSION } from './version.ts';
+
+const HELP = `sitrep ${VERSION}: conflict briefings in Discord, and offline in your terminal
+
+Usage:
+  sitrep run "/latest count:3"        answer one slash command offline (--json: the Discord payload)
+  sitrep console                      interactive: type slash commands, "help", "exit"
+  sitrep validate [dir]               check every incident file; exit 1 on any problem
+  sitrep schema [file]                write the JSON Schema for editors (default data/schema.json)
+
+Options:
+  --data DIR      incident folder (default: DATA_DIR, then ./data)
+  --json          print Discord message payloads instead of text (run)
+  -h, --help      this help
+  -v, --version   the version
+
+Commands you can run: ${commands.map((c) => `/${c.data.name}`).join(' ')}
+`;
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let parsed: ReturnType<typeof parseCli>;
+  try {
+    parsed = parseCli(argv);
+  } catch (error) {
+    io.err(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [verb, ...rest] = positionals;
+  if (values.version) {
+    io.out(`${VERSION}\n`);
+    return 0;
+  }
+  if (values.help || verb === undefined || verb === 'help') {
+    io.out(HELP);
+    return 0;
+  }
+
+  try {
+    loadEnvFile();
+    const config = loadBaseConfig();
+    const dataDir = values.data ?? config.dataDir;
+    switch (verb) {
+      case 'validate':
+        return await validateFolder(rest[0] ?? dataDir, io);
+      case 'run':
+        if (rest.length === 0) throw new UserError('sitrep run needs a command line, e.g. sitrep run "/latest count:3"');
+        return await answerLine(rest.join(' '), { dataDir, json: values.json === true, io });
+      case 'console':
+        return await runConsole({ dataDir, io });
+      case 'schema':
+        return await writeSchema(rest[0] ?? 'data/schema.json', io);
+      default:
+        throw new UserError(`Unknown command "${verb}". Run sitrep --help.`);
+    }
+  } catch (error) {
+    if (error instanceof UserError || error instanceof ConfigError) {
+      io.err(`${error.message}\n`);
+      return error instanceof ConfigError ? 78 : 2;
+    }
+    io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+function parseCli(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      data: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
 }

@@ -24,7 +24,7 @@ export function isCalendarDate(value: string): boolean {
 
 const isoDate = z
   .string({ error: 'expected a date as YYYY-MM-DD' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date as YYYY-MM-DD' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date as YYYY-MM-DD', abort: true })
   .refine(isCalendarDate, { error: 'not a calendar date' });
 
 const text = (max: number) =>

@@ -1,0 +1,21 @@
+// The explicit list of commands: the dispatcher, the deploy command and the offline CLI all read it.
+import { aboutCommand } from './about.ts';
+import { casualtiesCommand } from './casualties.ts';
+import { incidentCommand } from './incident.ts';
+import { latestCommand } from './latest.ts';
+import { quotesCommand } from './quotes.ts';
+import { searchCommand } from './search.ts';
+import type { Command } from './types.ts';
+
+export const commands: readonly Command[] = [
+  latestCommand,
+  incidentCommand,
+  quotesCommand,
+  searchCommand,
+  casualtiesCommand,
+  aboutCommand,
+];
+
+export function findCommand(name: string): Command | undefined {
+  return commands.find((c) => c.data.name === name);
+}

@@ -1,0 +1,43 @@
+import { SlashCommandBuilder } from 'discord.js';
+import { OPTION_LIMITS } from '../src/constants.ts';
+import { latest, suggestCountries } from '../src/incidents/queries.ts';
+import { EVENT_TYPES, type EventType } from '../src/incidents/taxonomy.ts';
+import { presentLatest } from '../src/render/present.ts';
+import { optional } from '../src/util.ts';
+import { countryOption, sinceOption } from './options.ts';
+import { type Command, integerOption, stringOption } from './types.ts';
+
+const { min, max, default: fallback } = OPTION_LIMITS.latestCount;
+
+export const latestCommand: Command = {
+  data: new SlashCommandBuilder()
+    .setName('latest')
+    .setDescription('The newest incidents, with attributed casualty claims')
+    .addIntegerOption((o) =>
+      o.setName('count').setDescription(`How many (${min}–${max}, default ${fallback})`).setMinValue(min).setMaxValue(max),
+    )
+    .addStringOption(countryOption)
+    .addStringOption((o) =>
+      o
+        .setName('type')
+        .setDescription('Event type (ACLED)')
+        .addChoices(
+          ...(Object.entries(EVENT_TYPES) as [EventType, string][]).map(([value, name]) => ({ name, value })),
+        ),
+    )
+    .addStringOption(sinceOption)
+    .toJSON(),
+  execute(options, { catalog, now }) {
+    const query = {
+      count: integerOption(options, 'count') ?? fallback,
+      ...optional('country', stringOption(options, 'country')),
+      ...optional('type', stringOption(options, 'type')),
+      ...optional('since', stringOption(options, 'since')),
+    };
+    return presentLatest(latest(catalog, query, now), query);
+  },
+  autocomplete(focused, _options, { catalog }) {
+    return focused.name === 'country' ? suggestCountries(catalog, focused.value) : [];
+  },
+};
+

@@ -1,0 +1,22 @@
+// Option definitions used by several commands, so they read and validate the same everywhere.
+import type { SlashCommandStringOption } from 'discord.js';
+import { OPTION_LIMITS } from '../src/constants.ts';
+
+export const countryOption = (o: SlashCommandStringOption) =>
+  o
+    .setName('country')
+    .setDescription('Country name or ISO3 code, e.g. Syria or SYR')
+    .setAutocomplete(true)
+    .setMaxLength(OPTION_LIMITS.choice);
+
+export const sinceOption = (o: SlashCommandStringOption) =>
+  o
+    .setName('since')
+    .setDescription('From this date: 2016-10-28, 2016-10, 2016, or 7d / 2w / 3m back from today')
+    .setMaxLength(OPTION_LIMITS.date);
+
+export const untilOption = (o: SlashCommandStringOption) =>
+  o
+    .setName('until')
+    .setDescription('Up to this date: 2016-10-30, 2016-10 or 2016')
+    .setMaxLength(OPTION_LIMITS.date);

@@ -1,0 +1,36 @@
+import { SlashCommandBuilder } from 'discord.js';
+import { OPTION_LIMITS } from '../src/constants.ts';
+import { searchIncidents, suggestCountries } from '../src/incidents/queries.ts';
+import { presentSearch } from '../src/render/present.ts';
+import { optional } from '../src/util.ts';
+import { countryOption, sinceOption } from './options.ts';
+import { type Command, integerOption, stringOption } from './types.ts';
+
+const { min, max, default: fallback } = OPTION_LIMITS.searchCount;
+
+export const searchCommand: Command = {
+  data: new SlashCommandBuilder()
+    .setName('search')
+    .setDescription('Ranked full-text search over titles, summaries, quotes, places and actors')
+    .addStringOption((o) =>
+      o.setName('query').setDescription('Words to look for').setRequired(true).setMaxLength(OPTION_LIMITS.query),
+    )
+    .addStringOption(countryOption)
+    .addStringOption(sinceOption)
+    .addIntegerOption((o) =>
+      o.setName('count').setDescription(`How many (${min}–${max}, default ${fallback})`).setMinValue(min).setMaxValue(max),
+    )
+    .toJSON(),
+  execute(options, { catalog, now }) {
+    const query = {
+      query: stringOption(options, 'query') ?? '',
+      count: integerOption(options, 'count') ?? fallback,
+      ...optional('country', stringOption(options, 'country')),
+      ...optional('since', stringOption(options, 'since')),
+    };
+    return presentSearch(searchIncidents(catalog, query, now), query);
+  },
+  autocomplete(focused, _options, { catalog }) {
+    return focused.name === 'country' ? suggestCountries(catalog, focused.value) : [];
+  },
+};

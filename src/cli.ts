@@ -1,6 +1,7 @@
 // The `sitrep` command: validate, run, console, schema (and, with a token, start and deploy).
 import { parseArgs } from 'node:util';
 import { commands } from '../commands/index.ts';
+import { deployCommand, startCommand } from './cli/bot.ts';
 import { runConsole } from './cli/console.ts';
 import { type CliIo, processIo } from './cli/io.ts';
 import { answerLine } from './cli/run.ts';
@@ -17,6 +18,8 @@ Usage:
   sitrep console                      interactive: type slash commands, "help", "exit"
   sitrep validate [dir]               check every incident file; exit 1 on any problem
   sitrep schema [file]                write the JSON Schema for editors (default data/schema.json)
+  sitrep deploy                       register the slash commands with Discord (needs DISCORD_TOKEN)
+  sitrep start                        run the bot (needs DISCORD_TOKEN; same as npm start)
 
 Options:
   --data DIR      incident folder (default: DATA_DIR, then ./data)
@@ -58,6 +61,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return await answerLine(rest.join(' '), { dataDir, json: values.json === true, io });
       case 'console':
         return await runConsole({ dataDir, io });
+      case 'start':
+        return await startCommand(io);
+      case 'deploy':
+        return await deployCommand(io);
       case 'schema':
         return await writeSchema(rest[0] ?? 'data/schema.json', io);
       default:

@@ -1,0 +1,70 @@
+// `sitrep start`: the Discord client wired to the dispatcher and the live data folder.
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { commands } from '../../commands/index.ts';
+import type { BotConfig } from '../config.ts';
+import { LiveCatalog } from '../incidents/live.ts';
+import { formatProblem } from '../incidents/parse.ts';
+import type { Logger } from '../logger.ts';
+import { VERSION } from '../version.ts';
+import { createDispatcher } from './dispatcher.ts';
+
+export interface RunningBot {
+  client: Client;
+  live: LiveCatalog;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: BotConfig;
+  logger: Logger;
+  /** For tests: how often to rescan the data folder in the background. */
+  pollMs?: number;
+}
+
+export async function startBot({ config, logger, pollMs }: StartOptions): Promise<RunningBot> {
+  const live = new LiveCatalog(config.dataDir, {
+    ...(pollMs !== undefined ? { pollMs } : {}),
+    onChange: (snapshot, changed) => {
+      logger.info({ incidents: snapshot.catalog.size, problems: snapshot.problems.length, changed: changed.slice(0, 20) }, 'data reloaded');
+      for (const problem of snapshot.problems.slice(0, 50)) logger.warn({ file: problem.file }, formatProblem(problem));
+    },
+    onError: (error) => logger.error({ err: error }, 'data reload failed'),
+  });
+  const first = await live.start();
+  logger.info({ dataDir: config.dataDir, incidents: first.catalog.size, files: first.files }, 'data loaded');
+
+  const client = new Client({
+    // Slash commands need no privileged intent: Guilds is all the gateway must send.
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: config.apiUrl },
+    allowedMentions: { parse: [] },
+  });
+  const dispatcher = createDispatcher({
+    commands,
+    logger,
+    context: () => {
+      const snapshot = live.snapshot;
+      return { catalog: snapshot.catalog, now: new Date(), version: VERSION, loadedAt: snapshot.loadedAt };
+    },
+  });
+  client.on(Events.InteractionCreate, (interaction) => {
+    // The dispatcher catches its own errors; this guard keeps any surprise from taking the process down.
+    dispatcher.handle(interaction).catch((error: unknown) => logger.error({ err: error }, 'interaction handler crashed'));
+  });
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn(message));
+
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  await client.login(config.token);
+  await ready;
+  logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
+
+  return {
+    client,
+    live,
+    async stop() {
+      live.stop();
+      await client.destroy();
+    },
+  };
+}

@@ -1,0 +1,228 @@
+// One dispatcher owns try/catch, logging and the reply: handlers only return an Answer or throw.
+import { randomBytes } from 'node:crypto';
+import {
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  ButtonStyle,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  ComponentType,
+  type Interaction,
+  MessageFlags,
+} from 'discord.js';
+import type { Command, CommandContext, OptionValues } from '../../commands/types.ts';
+import { OPTION_LIMITS } from '../constants.ts';
+import { UserError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Answer } from '../render/answer.ts';
+import { type MessagePayload, toDiscordPages } from '../render/discord.ts';
+import { truncate } from '../render/truncate.ts';
+import { decodePageId, encodePageId, hashPages, isPageId } from './paging.ts';
+
+export interface DispatcherOptions {
+  commands: readonly Command[];
+  context: () => CommandContext;
+  logger: Logger;
+  /** Defer when an answer is not ready by then, well inside Discord's 3-second window. */
+  deferAfterMs?: number;
+}
+
+const NO_MENTIONS = { parse: [] } as const;
+
+export function createDispatcher({ commands, context, logger, deferAfterMs = 1500 }: DispatcherOptions) {
+  const byName = new Map(commands.map((c) => [c.data.name, c]));
+
+  async function handle(interaction: Interaction): Promise<void> {
+    const started = performance.now();
+    try {
+      if (interaction.isAutocomplete()) await autocomplete(interaction);
+      else if (interaction.isChatInputCommand()) await chatInput(interaction);
+      else if (interaction.isButton() && isPageId(interaction.customId)) await pageButton(interaction);
+      else return;
+      logger.debug({ ...describe(interaction), ms: Math.round(performance.now() - started) }, 'interaction answered');
+    } catch (error) {
+      await fail(interaction, error);
+    }
+  }
+
+  async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const command = byName.get(interaction.commandName);
+    const focused = interaction.options.getFocused(true);
+    let choices: { name: string; value: string }[] = [];
+    try {
+      choices =
+        command?.autocomplete?.({ name: focused.name, value: String(focused.value) }, optionValues(interaction.options.data), context()) ??
+        [];
+    } catch (error) {
+      logger.warn({ err: error, ...describe(interaction) }, 'autocomplete failed');
+    }
+    await interaction.respond(
+      choices
+        .slice(0, OPTION_LIMITS.autocompleteChoices)
+        .map((c) => ({ name: truncate(c.name, OPTION_LIMITS.choice), value: c.value.slice(0, OPTION_LIMITS.choice) }))
+        .filter((c) => c.name !== '' && c.value !== ''),
+    );
+  }
+
+  async function chatInput(interaction: ChatInputCommandInteraction): Promise<void> {
+    const command = byName.get(interaction.commandName);
+    if (!command) throw new UserError(`This server has an old /${interaction.commandName} command; ask an admin to run sitrep deploy.`);
+    const options = optionValues(interaction.options.data);
+    const work = Promise.resolve().then(() => command.execute(options, context()));
+    const answer = await raceDeferral(interaction, work);
+    const pages = toDiscordPages(answer);
+    const payload = withButtons(pages, 0, command.data.name, options);
+    if (interaction.deferred) await interaction.editReply(toEdit(payload));
+    else await interaction.reply(toReply(payload));
+  }
+
+  /** Waits for the answer; if it is slow, defers first so Discord's 3-second window is kept. */
+  async function raceDeferral(interaction: ChatInputCommandInteraction, work: Promise<Answer>): Promise<Answer> {
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<'slow'>((resolve) => {
+      timer = setTimeout(() => resolve('slow'), deferAfterMs);
+    });
+    try {
+      const first = await Promise.race([work, slow]);
+      if (first !== 'slow') return first;
+      await interaction.deferReply();
+      return await work;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function pageButton(interaction: ButtonInteraction): Promise<void> {
+    const decoded = decodePageId(interaction.customId);
+    if (!decoded.ok) {
+      await interaction.reply(
+        toReply({
+          content:
+            decoded.reason === 'expired'
+              ? 'These buttons have expired (the bot restarted since). Run the command again for fresh results.'
+              : 'This button is not one sitrep understands any more. Run the command again.',
+          embeds: [],
+          allowed_mentions: NO_MENTIONS,
+          flags: MessageFlags.Ephemeral,
+        }),
+      );
+      return;
+    }
+    const { state } = decoded;
+    const command = byName.get(state.command);
+    if (!command) throw new UserError(`/${state.command} no longer exists. Run another command.`);
+    const pages = toDiscordPages(await command.execute(state.options, context()));
+    const changed = hashPages(pages) !== state.hash;
+    const page = Math.min(state.page, pages.length - 1);
+    const payload = withButtons(pages, page, state.command, state.options);
+    const notes: string[] = [];
+    if (changed) notes.push('The data changed since this list was posted; this is the current version.');
+    if (page !== state.page) notes.push(`There are only ${pages.length} page${pages.length === 1 ? '' : 's'} now.`);
+    if (notes.length > 0) payload.content = joinContent(notes.join(' '), payload.content);
+    await interaction.update({ ...toEdit(payload) });
+  }
+
+  async function fail(interaction: Interaction, error: unknown): Promise<void> {
+    let content: string;
+    if (error instanceof UserError) content = error.message;
+    else {
+      const errorId = randomBytes(4).toString('hex');
+      logger.error({ err: error, errorId, ...describe(interaction) }, 'command failed');
+      content = `Something went wrong on our side (error id \`${errorId}\`). The team can find the details in the log.`;
+    }
+    if (!interaction.isRepliable()) return;
+    const payload = { content: truncate(content, 2000), allowedMentions: NO_MENTIONS, flags: MessageFlags.Ephemeral } as const;
+    try {
+      if (interaction.deferred && !interaction.replied) {
+        // The deferred reply is public; replace it with a private note.
+        await interaction.deleteReply().catch(() => undefined);
+        await interaction.followUp(payload);
+      } else if (interaction.replied) await interaction.followUp(payload);
+      else await interaction.reply(payload);
+    } catch (replyError) {
+      logger.warn({ err: replyError, ...describe(interaction) }, 'could not tell the user about an error');
+    }
+  }
+
+  return { handle };
+}
+
+function withButtons(pages: MessagePayload[], index: number, command: string, options: OptionValues): MessagePayload {
+  const page = pages[index] ?? pages[0];
+  if (!page) throw new Error('an answer rendered to no pages');
+  if (pages.length <= 1) return { ...page };
+  const hash = hashPages(pages);
+  const button = (label: string, target: number, disabled: boolean): APIButtonComponent => ({
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    label,
+    custom_id: encodePageId({ command, page: target, hash, options }),
+    disabled,
+  });
+  const row: APIActionRowComponent<APIButtonComponent> = {
+    type: ComponentType.ActionRow,
+    components: [
+      button('◀ Previous', Math.max(index - 1, 0), index === 0),
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Secondary,
+        label: `Page ${index + 1} of ${pages.length}`,
+        custom_id: 'p|indicator',
+        disabled: true,
+      },
+      button('Next ▶', Math.min(index + 1, pages.length - 1), index === pages.length - 1),
+    ],
+  };
+  return { ...page, components: [row] };
+}
+
+function joinContent(note: string, content: string | undefined): string {
+  return truncate(content ? `${note}\n${content}` : note, 2000);
+}
+
+type Payload = MessagePayload & { components?: APIActionRowComponent<APIButtonComponent>[] };
+
+function toReply(payload: Payload) {
+  return {
+    ...(payload.content !== undefined ? { content: payload.content } : {}),
+    embeds: payload.embeds,
+    components: payload.components ?? [],
+    allowedMentions: NO_MENTIONS,
+    ...(payload.flags !== undefined ? { flags: payload.flags } : {}),
+  };
+}
+
+function toEdit(payload: Payload) {
+  return {
+    content: payload.content ?? null,
+    embeds: payload.embeds,
+    components: payload.components ?? [],
+    allowedMentions: NO_MENTIONS,
+  };
+}
+
+/** Interaction options → plain values; a sub-command's name arrives as `subcommand`. */
+export function optionValues(data: readonly CommandInteractionOption[]): OptionValues {
+  const values: Record<string, string | number | boolean> = {};
+  for (const option of data) {
+    if (option.options) {
+      values.subcommand = option.name;
+      Object.assign(values, optionValues(option.options));
+    } else if (option.value !== undefined && option.value !== null) values[option.name] = option.value;
+  }
+  return values;
+}
+
+function describe(interaction: Interaction) {
+  return {
+    interactionId: interaction.id,
+    kind: interaction.type,
+    command: 'commandName' in interaction ? interaction.commandName : undefined,
+    customId: 'customId' in interaction ? interaction.customId : undefined,
+    guildId: interaction.guildId ?? undefined,
+    channelId: interaction.channelId ?? undefined,
+    userId: interaction.user.id,
+  };
+}

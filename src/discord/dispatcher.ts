@@ -29,7 +29,7 @@ export interface DispatcherOptions {
   deferAfterMs?: number;
 }
 
-const NO_MENTIONS = { parse: [] } as const;
+const NO_MENTIONS: { parse: [] } = { parse: [] };
 
 export function createDispatcher({ commands, context, logger, deferAfterMs = 1500 }: DispatcherOptions) {
   const byName = new Map(commands.map((c) => [c.data.name, c]));
@@ -149,7 +149,7 @@ export function createDispatcher({ commands, context, logger, deferAfterMs = 150
   return { handle };
 }
 
-function withButtons(pages: MessagePayload[], index: number, command: string, options: OptionValues): MessagePayload {
+function withButtons(pages: MessagePayload[], index: number, command: string, options: OptionValues): Payload {
   const page = pages[index] ?? pages[0];
   if (!page) throw new Error('an answer rendered to no pages');
   if (pages.length <= 1) return { ...page };

@@ -1,0 +1,205 @@
+// Answer → Discord message payloads that always respect Discord's limits.
+//
+// Design: answers carry raw text. Markdown escaping and mention neutralising happen here, only for
+// Discord, so the terminal (render/text.ts) shows text exactly as written and nothing is unescaped.
+// Each part is escaped first and then fitted, cutting the raw text (never an escape sequence).
+// Sections become embeds (more than 25 fields, or more than fit in 6000 characters, continue in
+// further embeds; no field is dropped), embeds are packed into pages of at most 10 embeds and 6000
+// characters, and a page count above `maxPages` ends with a notice saying what was left out.
+import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
+import type { Answer, Section } from './answer.ts';
+import { EPHEMERAL_FLAG, DISCORD_LIMITS as L } from './limits.ts';
+import { escapeMarkdown, neutraliseMentions } from './markdown.ts';
+import { truncate } from './truncate.ts';
+
+export interface MessagePayload {
+  content?: string;
+  embeds: APIEmbed[];
+  allowed_mentions: { parse: [] };
+  flags?: number;
+}
+
+export interface PageOptions {
+  /** Pages beyond this are left out, and the last page says so. */
+  maxPages?: number;
+}
+
+export const DEFAULT_MAX_PAGES = 20;
+
+/** What a shortened part ends with. */
+const CUT = '…';
+const CUT_LONG = '… (cut to fit Discord)';
+/** Discord rejects empty names and values; a zero-width space is the conventional blank. */
+const BLANK = '\u200b';
+const NOTICE_ROOM = 200;
+const NOTICE_COLOR = 0x95a5a6;
+
+interface Chunk {
+  embed: APIEmbed;
+  size: number;
+  /** Title to give a continuation embed that starts a new page. */
+  continuationTitle?: string;
+}
+
+interface Page {
+  embeds: APIEmbed[];
+  size: number;
+}
+
+export function toDiscordPages(answer: Answer, options: PageOptions = {}): MessagePayload[] {
+  const maxPages = Math.max(1, options.maxPages ?? DEFAULT_MAX_PAGES);
+  const pages = packPages(answer.sections.flatMap(sectionChunks));
+  if (pages.length > maxPages) capPages(pages, maxPages);
+
+  const content = answer.content === undefined ? '' : fitEscaped(answer.content, L.content, CUT_LONG);
+  const payloads = pages.map(
+    (page): MessagePayload => ({ embeds: page.embeds, allowed_mentions: { parse: [] } }),
+  );
+  const first = payloads[0] ?? { embeds: [], allowed_mentions: { parse: [] } };
+  if (payloads.length === 0) payloads.push(first);
+  if (content.trim() !== '') first.content = content;
+  else if (first.embeds.length === 0) first.content = 'Nothing to show.';
+  if (answer.ephemeral) for (const payload of payloads) payload.flags = EPHEMERAL_FLAG;
+  return payloads;
+}
+
+/**
+ * `raw` escaped for Discord and at most `max` long. Cuts the raw text, so an escape or a
+ * neutralised mention is never split; escaping only lengthens, so shrinking the budget converges.
+ */
+export function fitEscaped(raw: string, max: number, marker = CUT): string {
+  const escaped = escapeMarkdown(raw);
+  if (escaped.length <= max) return escaped;
+  const mark = truncate(marker, max, '');
+  let budget = max - mark.length;
+  while (budget > 0) {
+    const out = escapeMarkdown(truncate(raw, budget, '')) + mark;
+    if (out.length <= max) return out;
+    budget -= Math.max(1, out.length - max);
+  }
+  return mark;
+}
+
+/** Footers show no markdown, so they are not escaped (a backslash would show); mentions still are. */
+function fitFooter(raw: string): string {
+  return truncate(neutraliseMentions(raw), L.footerText, CUT);
+}
+
+function nonBlank(text: string): string {
+  return text.trim() === '' ? BLANK : text;
+}
+
+function isUsableUrl(url: string | undefined): url is string {
+  if (url === undefined || url.length > 2048 || !/^https?:\/\/\S+$/.test(url)) return false;
+  return URL.canParse(url);
+}
+
+function embedSize(embed: APIEmbed): number {
+  let size = (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0);
+  size += embed.author?.name.length ?? 0;
+  for (const field of embed.fields ?? []) size += field.name.length + field.value.length;
+  return size;
+}
+
+/** One section → one or more embeds, each within every per-embed limit and 6000 characters. */
+function sectionChunks(section: Section): Chunk[] {
+  const rawTitle = section.title?.trim() ? section.title : undefined;
+  const title = rawTitle === undefined ? undefined : fitEscaped(rawTitle, L.embedTitle, CUT);
+  const footer = section.footer?.trim() ? fitFooter(section.footer) : undefined;
+  const continuationTitle =
+    rawTitle === undefined ? undefined : fitEscaped(`${rawTitle} (cont.)`, L.embedTitle, CUT);
+  const reserve = (footer?.length ?? 0) + (continuationTitle?.length ?? 0);
+  const descriptionRoom = Math.min(
+    L.embedDescription,
+    L.embedsTotal - (title?.length ?? 0) - (footer?.length ?? 0),
+  );
+  const description = section.description?.trim()
+    ? fitEscaped(section.description, descriptionRoom, CUT_LONG)
+    : undefined;
+  const color =
+    section.color !== undefined &&
+    Number.isInteger(section.color) &&
+    section.color >= 0 &&
+    section.color <= 0xffffff
+      ? section.color
+      : undefined;
+
+  const head: APIEmbed = {};
+  if (title !== undefined) head.title = title;
+  if (title !== undefined && isUsableUrl(section.url)) head.url = section.url;
+  if (description !== undefined) head.description = description;
+  if (color !== undefined) head.color = color;
+
+  const chunks: Chunk[] = [];
+  let current: Chunk = { embed: head, size: embedSize(head) };
+  for (const field of section.fields ?? []) {
+    const out: APIEmbedField = {
+      name: nonBlank(fitEscaped(field.name, L.fieldName, CUT)),
+      value: nonBlank(fitEscaped(field.value, L.fieldValue, CUT_LONG)),
+    };
+    if (field.inline !== undefined) out.inline = field.inline;
+    const size = out.name.length + out.value.length;
+    const fields = current.embed.fields ?? [];
+    if (fields.length >= L.embedFields || current.size + size + reserve > L.embedsTotal) {
+      chunks.push(current);
+      current = { embed: color === undefined ? {} : { color }, size: 0 };
+      if (continuationTitle !== undefined) current.continuationTitle = continuationTitle;
+    }
+    current.embed.fields = [...(current.embed.fields ?? []), out];
+    current.size += size;
+  }
+  if (footer !== undefined) {
+    current.embed.footer = { text: footer };
+    current.size += footer.length;
+  }
+  chunks.push(current);
+  return chunks.filter((c) => c.size > 0);
+}
+
+/** Entries an embed shows: its fields, and its description as one. */
+function entriesOf(embed: APIEmbed): number {
+  return (embed.fields?.length ?? 0) + (embed.description === undefined ? 0 : 1);
+}
+
+function packPages(chunks: Chunk[]): Page[] {
+  const pages: Page[] = [];
+  let page: Page | undefined;
+  for (const chunk of chunks) {
+    if (
+      page === undefined ||
+      page.embeds.length >= L.embedsPerMessage ||
+      page.size + chunk.size > L.embedsTotal
+    ) {
+      page = { embeds: [], size: 0 };
+      pages.push(page);
+      if (chunk.continuationTitle !== undefined) {
+        chunk.embed = { title: chunk.continuationTitle, ...chunk.embed };
+        chunk.size += chunk.continuationTitle.length;
+      }
+    }
+    page.embeds.push(chunk.embed);
+    page.size += chunk.size;
+  }
+  return pages;
+}
+
+/** Keeps `maxPages` pages and ends the last with a notice of how much was left out. */
+function capPages(pages: Page[], maxPages: number): void {
+  let omitted = pages
+    .splice(maxPages)
+    .reduce((n, p) => n + p.embeds.reduce((m, e) => m + entriesOf(e), 0), 0);
+  const last = pages[maxPages - 1];
+  if (last === undefined) return;
+  while (
+    last.embeds.length > 0 &&
+    (last.embeds.length >= L.embedsPerMessage || last.size + NOTICE_ROOM > L.embedsTotal)
+  ) {
+    const dropped = last.embeds.pop();
+    if (dropped === undefined) break;
+    last.size -= embedSize(dropped);
+    omitted += entriesOf(dropped);
+  }
+  const notice = `${omitted.toLocaleString('en-GB')} more ${omitted === 1 ? 'entry' : 'entries'} not shown: this answer is longer than ${maxPages} pages. Narrow the question (a country, a date, a smaller count) to see the rest.`;
+  last.embeds.push({ description: notice, color: NOTICE_COLOR });
+  last.size += notice.length;
+}

@@ -1,6 +1,7 @@
 // `sitrep start`: the Discord client wired to the dispatcher and the live data folder.
 import { Client, Events, GatewayIntentBits } from 'discord.js';
-import { commands } from '../../commands/index.ts';
+import { commands as allCommands } from '../../commands/index.ts';
+import type { Command } from '../../commands/types.ts';
 import type { BotConfig } from '../config.ts';
 import { LiveCatalog } from '../incidents/live.ts';
 import { formatProblem } from '../incidents/parse.ts';
@@ -17,11 +18,14 @@ export interface RunningBot {
 export interface StartOptions {
   config: BotConfig;
   logger: Logger;
+  /** The commands to answer; the shipped list by default. */
+  commands?: readonly Command[];
   /** For tests: how often to rescan the data folder in the background. */
   pollMs?: number;
+  deferAfterMs?: number;
 }
 
-export async function startBot({ config, logger, pollMs }: StartOptions): Promise<RunningBot> {
+export async function startBot({ config, logger, pollMs, deferAfterMs, commands = allCommands }: StartOptions): Promise<RunningBot> {
   const live = new LiveCatalog(config.dataDir, {
     ...(pollMs !== undefined ? { pollMs } : {}),
     onChange: (snapshot, changed) => {
@@ -42,6 +46,7 @@ export async function startBot({ config, logger, pollMs }: StartOptions): Promis
   const dispatcher = createDispatcher({
     commands,
     logger,
+    ...(deferAfterMs !== undefined ? { deferAfterMs } : {}),
     context: () => {
       const snapshot = live.snapshot;
       return { catalog: snapshot.catalog, now: new Date(), version: VERSION, loadedAt: snapshot.loadedAt };

@@ -60,8 +60,14 @@ export async function startBot({ config, logger, pollMs, deferAfterMs, commands 
   client.on(Events.Warn, (message) => logger.warn(message));
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  await client.login(config.token);
-  await ready;
+  try {
+    await client.login(config.token);
+    await ready;
+  } catch (error) {
+    live.stop();
+    await client.destroy();
+    throw error;
+  }
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
 
   return {

@@ -14,7 +14,11 @@ export const latestCommand: Command = {
     .setName('latest')
     .setDescription('The newest incidents, with attributed casualty claims')
     .addIntegerOption((o) =>
-      o.setName('count').setDescription(`How many (${min}–${max}, default ${fallback})`).setMinValue(min).setMaxValue(max),
+      o
+        .setName('count')
+        .setDescription(`How many (${min}–${max}, default ${fallback})`)
+        .setMinValue(min)
+        .setMaxValue(max),
     )
     .addStringOption(countryOption)
     .addStringOption((o) =>
@@ -40,4 +44,3 @@ export const latestCommand: Command = {
     return focused.name === 'country' ? suggestCountries(catalog, focused.value) : [];
   },
 };
-

@@ -1,6 +1,11 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { OPTION_LIMITS } from '../src/constants.ts';
-import { findQuotes, suggestIncidents, suggestOrganizations, suggestSpeakers } from '../src/incidents/queries.ts';
+import {
+  findQuotes,
+  suggestIncidents,
+  suggestOrganizations,
+  suggestSpeakers,
+} from '../src/incidents/queries.ts';
 import { presentQuotes } from '../src/render/present.ts';
 import { optional } from '../src/util.ts';
 import { type Command, integerOption, stringOption } from './types.ts';
@@ -12,7 +17,11 @@ export const quotesCommand: Command = {
     .setName('quotes')
     .setDescription('Verbatim quotes with speaker, role, organisation, date and source')
     .addStringOption((o) =>
-      o.setName('speaker').setDescription('Who said it').setAutocomplete(true).setMaxLength(OPTION_LIMITS.choice),
+      o
+        .setName('speaker')
+        .setDescription('Who said it')
+        .setAutocomplete(true)
+        .setMaxLength(OPTION_LIMITS.choice),
     )
     .addStringOption((o) =>
       o
@@ -22,13 +31,21 @@ export const quotesCommand: Command = {
         .setMaxLength(OPTION_LIMITS.choice),
     )
     .addStringOption((o) =>
-      o.setName('incident').setDescription('Only this incident').setAutocomplete(true).setMaxLength(OPTION_LIMITS.choice),
+      o
+        .setName('incident')
+        .setDescription('Only this incident')
+        .setAutocomplete(true)
+        .setMaxLength(OPTION_LIMITS.choice),
     )
     .addStringOption((o) =>
       o.setName('query').setDescription('Words the quote contains').setMaxLength(OPTION_LIMITS.query),
     )
     .addIntegerOption((o) =>
-      o.setName('count').setDescription(`How many (${min}–${max}, default ${fallback})`).setMinValue(min).setMaxValue(max),
+      o
+        .setName('count')
+        .setDescription(`How many (${min}–${max}, default ${fallback})`)
+        .setMinValue(min)
+        .setMaxValue(max),
     )
     .toJSON(),
   execute(options, { catalog }) {

@@ -13,12 +13,20 @@ export const searchCommand: Command = {
     .setName('search')
     .setDescription('Ranked full-text search over titles, summaries, quotes, places and actors')
     .addStringOption((o) =>
-      o.setName('query').setDescription('Words to look for').setRequired(true).setMaxLength(OPTION_LIMITS.query),
+      o
+        .setName('query')
+        .setDescription('Words to look for')
+        .setRequired(true)
+        .setMaxLength(OPTION_LIMITS.query),
     )
     .addStringOption(countryOption)
     .addStringOption(sinceOption)
     .addIntegerOption((o) =>
-      o.setName('count').setDescription(`How many (${min}–${max}, default ${fallback})`).setMinValue(min).setMaxValue(max),
+      o
+        .setName('count')
+        .setDescription(`How many (${min}–${max}, default ${fallback})`)
+        .setMinValue(min)
+        .setMaxValue(max),
     )
     .toJSON(),
   execute(options, { catalog, now }) {

@@ -20,7 +20,11 @@ export interface Command {
   data: RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(options: OptionValues, context: CommandContext): Answer | Promise<Answer>;
   /** Choices for the focused option, by its name and what has been typed so far. */
-  autocomplete?(focused: { name: string; value: string }, options: OptionValues, context: CommandContext): Choice[];
+  autocomplete?(
+    focused: { name: string; value: string },
+    options: OptionValues,
+    context: CommandContext,
+  ): Choice[];
 }
 
 export function stringOption(options: OptionValues, name: string): string | undefined {

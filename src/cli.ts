@@ -57,7 +57,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       case 'validate':
         return await validateFolder(rest[0] ?? dataDir, io);
       case 'run':
-        if (rest.length === 0) throw new UserError('sitrep run needs a command line, e.g. sitrep run "/latest count:3"');
+        if (rest.length === 0)
+          throw new UserError('sitrep run needs a command line, e.g. sitrep run "/latest count:3"');
         return await answerLine(rest.join(' '), { dataDir, json: values.json === true, io });
       case 'console':
         return await runConsole({ dataDir, io });

@@ -24,7 +24,10 @@ export function loadBaseConfig(env: NodeJS.ProcessEnv = process.env): BaseConfig
   return Object.freeze({ dataDir: parsed.data.DATA_DIR, logLevel: parsed.data.LOG_LEVEL });
 }
 
-const snowflake = z.string().trim().regex(/^\d{17,20}$/, { error: 'expected a Discord id (17 to 20 digits)' });
+const snowflake = z
+  .string()
+  .trim()
+  .regex(/^\d{17,20}$/, { error: 'expected a Discord id (17 to 20 digits)' });
 
 const botSchema = baseSchema.extend({
   DISCORD_TOKEN: z
@@ -65,7 +68,9 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
 
 /** An empty `KEY=` line in .env means "not set", so defaults apply. */
 function withoutBlanks(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''));
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''),
+  );
 }
 
 /** Loads `.env` from the working directory when there is one; real environment variables win. */

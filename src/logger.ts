@@ -26,7 +26,10 @@ export function createLogger({ level, secrets = [], destination }: LoggerSetting
   const options: LoggerOptions = {
     level,
     base: { app: 'sitrep' },
-    redact: { paths: ['token', '*.token', 'headers.authorization', '*.headers.authorization'], censor: REDACTED },
+    redact: {
+      paths: ['token', '*.token', 'headers.authorization', '*.headers.authorization'],
+      censor: REDACTED,
+    },
     hooks: { streamWrite: (line) => redactSecrets(line, secrets) },
   };
   return destination ? pino(options, destination) : pino(options);

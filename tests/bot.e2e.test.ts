@@ -43,7 +43,8 @@ function manyQuotesIncident(): string {
     date: { start: '2020-05-01' },
     location: { country: 'Iraq', iso3: 'IRQ' },
     type: { event: 'battles', sub: 'armed_clash' },
-    summary: 'Ping attempt: @everyone <@123456789012345678> <@&123456789012345678> [masked](https://example.org).',
+    summary:
+      'Ping attempt: @everyone <@123456789012345678> <@&123456789012345678> [masked](https://example.org).',
     quotes,
     sources: [{ id: 's1', name: 'Wire' }],
   });
@@ -86,7 +87,8 @@ afterEach(() => {
   expect(standin.violations).toEqual([]);
 });
 
-const embedsOf = (message: unknown) => ((message as { embeds?: { title?: string; description?: string }[] })?.embeds ?? []);
+const embedsOf = (message: unknown) =>
+  (message as { embeds?: { title?: string; description?: string }[] })?.embeds ?? [];
 const textOf = (message: unknown) => JSON.stringify(message);
 
 describe('the bot on a local Discord stand-in', () => {
@@ -98,7 +100,9 @@ describe('the bot on a local Discord stand-in', () => {
 
   it('registers the commands in the guild by bulk overwrite; a second deploy changes nothing', async () => {
     const first = standin.commands.guild[standin.guildId]?.map((c) => c.name);
-    expect(first).toEqual(expect.arrayContaining(['latest', 'incident', 'quotes', 'search', 'casualties', 'about']));
+    expect(first).toEqual(
+      expect.arrayContaining(['latest', 'incident', 'quotes', 'search', 'casualties', 'about']),
+    );
     await deployCommands([...commands, boom, slow], {
       token: standin.token,
       apiUrl: standin.apiUrl,
@@ -118,7 +122,9 @@ describe('the bot on a local Discord stand-in', () => {
   });
 
   it('/latest with a country that has no incidents says so', async () => {
-    const exchange = await standin.invoke(standin.chatInput({ name: 'latest', options: { country: 'Iraq', since: '2021' } }));
+    const exchange = await standin.invoke(
+      standin.chatInput({ name: 'latest', options: { country: 'Iraq', since: '2021' } }),
+    );
     expect(textOf(exchange.message)).toMatch(/No incidents/);
   });
 
@@ -142,8 +148,14 @@ describe('the bot on a local Discord stand-in', () => {
     const quotes = await standin.invoke(standin.chatInput({ name: 'quotes', options: { speaker: 'Hadid' } }));
     expect(textOf(quotes.message)).toContain('Chemical weapons are internationally banned');
     const search = await standin.invoke(standin.chatInput({ name: 'search', options: { query: 'toxic' } }));
-    expect(embedsOf(search.message).map((e) => JSON.stringify(e)).join()).toContain('toxic-gas');
-    const casualties = await standin.invoke(standin.chatInput({ name: 'casualties', options: { country: 'Syria' } }));
+    expect(
+      embedsOf(search.message)
+        .map((e) => JSON.stringify(e))
+        .join(),
+    ).toContain('toxic-gas');
+    const casualties = await standin.invoke(
+      standin.chatInput({ name: 'casualties', options: { country: 'Syria' } }),
+    );
     expect(textOf(casualties.message)).toContain('UN Special Envoy for Syria');
     const about = await standin.invoke(standin.chatInput({ name: 'about' }));
     expect(textOf(about.message)).toMatch(/Incidents/);
@@ -163,11 +175,17 @@ describe('the bot on a local Discord stand-in', () => {
     const exchange = await standin.invoke(
       standin.chatInput({ name: 'quotes', options: { incident: '2020-05-01-many-quotes', count: 25 } }),
     );
-    const components = (exchange.message as { components?: { components: { custom_id: string; label: string }[] }[] })
-      ?.components;
+    const components = (
+      exchange.message as { components?: { components: { custom_id: string; label: string }[] }[] }
+    )?.components;
     const buttons = components?.[0]?.components ?? [];
-    expect(buttons.map((b) => b.label)).toEqual(['◀ Previous', expect.stringMatching(/^Page 1 of \d+$/), 'Next ▶']);
+    expect(buttons.map((b) => b.label)).toEqual([
+      '◀ Previous',
+      expect.stringMatching(/^Page 1 of \d+$/),
+      'Next ▶',
+    ]);
     const next = buttons[2]?.custom_id ?? '';
+    if (!exchange.message) throw new Error('no reply message');
     const click = await standin.invoke(standin.button({ customId: next, message: exchange.message }));
     expect(click.callback?.type).toBe(7);
     const label = JSON.stringify(click.callback?.data);
@@ -175,7 +193,9 @@ describe('the bot on a local Discord stand-in', () => {
   });
 
   it('never lets data ping anyone', async () => {
-    const exchange = await standin.invoke(standin.chatInput({ name: 'incident', options: { id: '2020-05-01-many-quotes' } }));
+    const exchange = await standin.invoke(
+      standin.chatInput({ name: 'incident', options: { id: '2020-05-01-many-quotes' } }),
+    );
     const text = textOf(exchange.callback?.data);
     expect(text).not.toMatch(/(?<!\u200b)@everyone/);
     expect(text).not.toMatch(/<@&?\d/);
@@ -206,7 +226,11 @@ describe('the bot on a local Discord stand-in', () => {
   });
 
   it('retries a reply that gets a 429 and delivers it once', async () => {
-    const fault = standin.failNext({ method: 'POST', path: '/interactions/:id/:token/callback', status: 429 });
+    const fault = standin.failNext({
+      method: 'POST',
+      path: '/interactions/:id/:token/callback',
+      status: 429,
+    });
     const exchange = await standin.invoke(standin.chatInput({ name: 'latest' }));
     expect(fault.hits).toBe(1);
     expect(exchange.callback?.type).toBe(4);
@@ -216,7 +240,13 @@ describe('the bot on a local Discord stand-in', () => {
     const incident = JSON.parse(manyQuotesIncident()) as Record<string, unknown>;
     await writeFile(
       path.join(dataDir, 'fresh.json'),
-      JSON.stringify({ ...incident, id: '2021-01-01-fresh', title: 'A fresh incident', date: { start: '2021-01-01' }, quotes: [] }),
+      JSON.stringify({
+        ...incident,
+        id: '2021-01-01-fresh',
+        title: 'A fresh incident',
+        date: { start: '2021-01-01' },
+        quotes: [],
+      }),
     );
     await bot.live.refresh();
     const exchange = await standin.invoke(standin.chatInput({ name: 'latest', options: { count: 1 } }));

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,7 +26,9 @@ describe('parseIncidentFile', () => {
     const parsed = parseIncidentFile('a.yaml', 'id: x\ntitle: [unclosed\n');
     expect(parsed.incidents).toEqual([]);
     expect(parsed.problems[0]?.line).toBeGreaterThan(0);
-    expect(formatProblem(parsed.problems[0] ?? { file: '', message: '' })).toMatch(/^a\.yaml: line \d+: invalid YAML/);
+    expect(formatProblem(parsed.problems[0] ?? { file: '', message: '' })).toMatch(
+      /^a\.yaml: line \d+: invalid YAML/,
+    );
   });
 
   it('reports malformed JSON', () => {
@@ -57,7 +59,9 @@ describe('parseIncidentFile', () => {
     const list = `- ${MINIMAL.trim().split('\n').join('\n  ')}\n- ${MINIMAL.replace('a-1', 'a-2').replace('battles', 'nope').trim().split('\n').join('\n  ')}\n`;
     const parsed = parseIncidentFile('list.yaml', list);
     expect(parsed.incidents).toEqual([]);
-    expect(parsed.problems.map(formatProblem)).toEqual([expect.stringMatching(/^list\.yaml: \[1\]\.type\.event: expected one of/)]);
+    expect(parsed.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/^list\.yaml: \[1\]\.type\.event: expected one of/),
+    ]);
   });
 
   it('reports a duplicate id inside one list', () => {
@@ -88,7 +92,10 @@ describe('loading a folder', () => {
 
   it('loads the good files of a mixed folder and names every broken file and field', async () => {
     const loaded = await loadCatalog('tests/fixtures/mixed');
-    expect(loaded.catalog.incidents.map((i) => i.id).sort()).toEqual(['2016-10-30-aleppo-west-shelling', 'other-good']);
+    expect(loaded.catalog.incidents.map((i) => i.id).sort()).toEqual([
+      '2016-10-30-aleppo-west-shelling',
+      'other-good',
+    ]);
     const lines = loaded.problems.map(formatProblem);
     const dir = 'tests/fixtures/mixed';
     expect(lines).toEqual(
@@ -139,13 +146,15 @@ describe('loading a folder', () => {
     await symlink(dir, path.join(dir, 'sub', 'loop'));
     const loaded = await loadCatalog(dir);
     expect(loaded.catalog.size).toBe(1);
-    expect(loaded.problems.map((p) => p.message)).toEqual(['symbolic link loop: this folder was already read']);
+    expect(loaded.problems.map((p) => p.message)).toEqual([
+      'symbolic link loop: this folder was already read',
+    ]);
   });
 
   it('refuses a file over the size limit without reading it', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'sitrep-big-'));
     const file = path.join(dir, 'big.yaml');
-    await writeFile(file, MINIMAL + `# ${'x'.repeat(2000)}\n`);
+    await writeFile(file, `${MINIMAL}# ${'x'.repeat(2000)}\n`);
     const parsed = await readIncidentFile(file, 'big.yaml', 1024);
     expect(parsed.incidents).toEqual([]);
     expect(parsed.problems[0]?.message).toMatch(/^file is 2\.\d KiB, over the 1\.0 KiB limit/);

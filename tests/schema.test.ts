@@ -36,20 +36,24 @@ describe('incident schema', () => {
   });
 
   it('rejects non-integer counts and counts given as text', () => {
-    expect(problemsOf({ ...base, casualties: [{ claimant: 'A', injured: { best: 2.5 }, source: 's1' }] })).toEqual([
-      'casualties[0].injured.best: expected a whole number ≥ 0',
-    ]);
-    expect(problemsOf({ ...base, casualties: [{ claimant: 'A', injured: { best: '3' }, source: 's1' }] })).toEqual([
-      'casualties[0].injured.best: expected a whole number ≥ 0',
-    ]);
+    expect(
+      problemsOf({ ...base, casualties: [{ claimant: 'A', injured: { best: 2.5 }, source: 's1' }] }),
+    ).toEqual(['casualties[0].injured.best: expected a whole number ≥ 0']);
+    expect(
+      problemsOf({ ...base, casualties: [{ claimant: 'A', injured: { best: '3' }, source: 's1' }] }),
+    ).toEqual(['casualties[0].injured.best: expected a whole number ≥ 0']);
   });
 
   it('rejects impossible calendar dates and end before start', () => {
-    expect(problemsOf({ ...base, date: { start: '2016-02-30' } })).toEqual(['date.start: not a calendar date']);
+    expect(problemsOf({ ...base, date: { start: '2016-02-30' } })).toEqual([
+      'date.start: not a calendar date',
+    ]);
     expect(problemsOf({ ...base, date: { start: '2016-10-30', end: '2016-10-28' } })).toEqual([
       'date.end: end is before start',
     ]);
-    expect(problemsOf({ ...base, date: { start: '30/10/2016' } })).toEqual(['date.start: expected a date as YYYY-MM-DD']);
+    expect(problemsOf({ ...base, date: { start: '30/10/2016' } })).toEqual([
+      'date.start: expected a date as YYYY-MM-DD',
+    ]);
   });
 
   it('knows leap years', () => {
@@ -61,9 +65,15 @@ describe('incident schema', () => {
 
   it('holds low ≤ best ≤ high', () => {
     const claim = (killed: object) => ({ ...base, casualties: [{ claimant: 'A', killed, source: 's1' }] });
-    expect(problemsOf(claim({ low: 5, best: 3 }))).toEqual(['casualties[0].killed.low: low is greater than best']);
-    expect(problemsOf(claim({ best: 9, high: 3 }))).toEqual(['casualties[0].killed.high: best is greater than high']);
-    expect(problemsOf(claim({ low: 9, high: 3 }))).toEqual(['casualties[0].killed.high: low is greater than high']);
+    expect(problemsOf(claim({ low: 5, best: 3 }))).toEqual([
+      'casualties[0].killed.low: low is greater than best',
+    ]);
+    expect(problemsOf(claim({ best: 9, high: 3 }))).toEqual([
+      'casualties[0].killed.high: best is greater than high',
+    ]);
+    expect(problemsOf(claim({ low: 9, high: 3 }))).toEqual([
+      'casualties[0].killed.high: low is greater than high',
+    ]);
     expect(problemsOf(claim({ low: 1, best: 2, high: 3 }))).toEqual([]);
     expect(problemsOf(claim({}))).toEqual(['casualties[0].killed: give best, low, high or text']);
   });
@@ -72,8 +82,15 @@ describe('incident schema', () => {
     expect(problemsOf({ ...base, casualties: [{ claimant: 'A', source: 's1' }] })).toEqual([
       'casualties[0].killed: a claim needs killed or injured',
     ]);
-    const backwards = { claimant: 'A', killed: { best: 1 }, period: { from: '2020-01-05', to: '2020-01-01' }, source: 's1' };
-    expect(problemsOf({ ...base, casualties: [backwards] })).toEqual(['casualties[0].period.to: to is before from']);
+    const backwards = {
+      claimant: 'A',
+      killed: { best: 1 },
+      period: { from: '2020-01-05', to: '2020-01-01' },
+      source: 's1',
+    };
+    expect(problemsOf({ ...base, casualties: [backwards] })).toEqual([
+      'casualties[0].period.to: to is before from',
+    ]);
   });
 
   it('resolves every source reference', () => {
@@ -110,12 +127,17 @@ describe('incident schema', () => {
     expect(problemsOf({ ...base, type: { event: 'protests', sub: 'chemical_weapon' } })).toEqual([
       'type.sub: this sub-event type belongs to another event type',
     ]);
-    expect(problemsOf({ ...base, type: { event: 'explosions_remote_violence', sub: 'chemical_weapon' } })).toEqual([]);
+    expect(
+      problemsOf({ ...base, type: { event: 'explosions_remote_violence', sub: 'chemical_weapon' } }),
+    ).toEqual([]);
   });
 
   it('reports missing required fields and unknown (misspelt) fields by name', () => {
     const { title: _t, ...noTitle } = base;
-    expect(problemsOf({ ...noTitle, summray: 'typo' })).toEqual(['title: required', 'summray: unknown field']);
+    expect(problemsOf({ ...noTitle, summray: 'typo' })).toEqual([
+      'title: required',
+      'summray: unknown field',
+    ]);
   });
 
   it('rejects ids that are not URL-safe and empty text', () => {

@@ -26,15 +26,23 @@ describe('parseSlashLine', () => {
   });
 
   it('keeps a colon inside a value that is not an option name', () => {
-    expect(parse('/search query:note: 10:00 curfew')).toEqual({ name: 'search', options: { query: 'note: 10:00 curfew' } });
+    expect(parse('/search query:note: 10:00 curfew')).toEqual({
+      name: 'search',
+      options: { query: 'note: 10:00 curfew' },
+    });
   });
 
   it('strips quotes around a value', () => {
-    expect(parse('/search query:"country: Syria"')).toEqual({ name: 'search', options: { query: 'country: Syria' } });
+    expect(parse('/search query:"country: Syria"')).toEqual({
+      name: 'search',
+      options: { query: 'country: Syria' },
+    });
   });
 
   it('matches choices by value or label, case-insensitively', () => {
-    expect(parse('/latest type:Explosions/Remote violence').options).toEqual({ type: 'explosions_remote_violence' });
+    expect(parse('/latest type:Explosions/Remote violence').options).toEqual({
+      type: 'explosions_remote_violence',
+    });
     expect(parse('/latest type:BATTLES').options).toEqual({ type: 'battles' });
   });
 

@@ -79,7 +79,11 @@ describe('sitrep start', () => {
 
   it('names the wrong key and never prints the token value', async () => {
     const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.secret.with spaces-in-it';
-    running = runSitrep(['start'], { DISCORD_TOKEN: token, DISCORD_GUILD_ID: 'abc', DISCORD_API_URL: 'ftp://x' });
+    running = runSitrep(['start'], {
+      DISCORD_TOKEN: token,
+      DISCORD_GUILD_ID: 'abc',
+      DISCORD_API_URL: 'ftp://x',
+    });
     expect(await exitCode(running)).toBe(78);
     const out = running.output();
     expect(out).toMatch(/DISCORD_TOKEN: does not look like a bot token/);
@@ -91,7 +95,11 @@ describe('sitrep start', () => {
   it('reports a token Discord refuses without printing it', async () => {
     standin = await startStandin();
     const wrong = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.wrongtokenvalue.abcdefghijklmnop';
-    running = runSitrep(['start'], { DISCORD_TOKEN: wrong, DISCORD_API_URL: standin.apiUrl, LOG_LEVEL: 'debug' });
+    running = runSitrep(['start'], {
+      DISCORD_TOKEN: wrong,
+      DISCORD_API_URL: standin.apiUrl,
+      LOG_LEVEL: 'debug',
+    });
     expect(await exitCode(running)).toBe(1);
     expect(running.output()).not.toContain(wrong);
     expect(running.output()).toMatch(/could not start/);

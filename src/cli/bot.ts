@@ -42,7 +42,9 @@ export async function deployCommand(io: CliIo): Promise<number> {
     );
     return 0;
   } catch (error) {
-    io.err(`deploy failed: ${redactSecrets(error instanceof Error ? error.message : String(error), [config.token])}\n`);
+    io.err(
+      `deploy failed: ${redactSecrets(error instanceof Error ? error.message : String(error), [config.token])}\n`,
+    );
     return 1;
   }
 }

@@ -35,7 +35,9 @@ function describeCommands(): string {
 export function completeLine(line: string): [string[], string] {
   const word = line.slice(line.lastIndexOf(' ') + 1);
   if (!line.includes(' ')) {
-    const names = commands.map((c) => `/${c.data.name} `).filter((n) => n.startsWith(line.startsWith('/') ? line : `/${line}`));
+    const names = commands
+      .map((c) => `/${c.data.name} `)
+      .filter((n) => n.startsWith(line.startsWith('/') ? line : `/${line}`));
     return [names, line];
   }
   const command = commands.find((c) => c.data.name === line.split(' ')[0]?.replace(/^\//, ''));

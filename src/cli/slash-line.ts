@@ -31,12 +31,19 @@ function escapeRegExp(text: string): string {
 }
 
 /** `count:3 query:toxic gas` → { count: '3', query: 'toxic gas' }; a value runs until the next `option:`. */
-function splitOptions(rest: string, defined: APIApplicationCommandOption[], command: string): Map<string, string> {
+function splitOptions(
+  rest: string,
+  defined: APIApplicationCommandOption[],
+  command: string,
+): Map<string, string> {
   const out = new Map<string, string>();
   const text = rest.trim();
   if (text === '') return out;
   const names = defined.map((o) => escapeRegExp(o.name));
-  const usage = names.length > 0 ? `Options of /${command}: ${defined.map((o) => `${o.name}:`).join(' ')}` : `/${command} takes no options`;
+  const usage =
+    names.length > 0
+      ? `Options of /${command}: ${defined.map((o) => `${o.name}:`).join(' ')}`
+      : `/${command} takes no options`;
   if (names.length === 0) throw new UserError(`Unexpected "${text}". ${usage}.`);
   const marker = new RegExp(`(?:^|\\s)(${names.join('|')}):`, 'gi');
   const matches = [...text.matchAll(marker)];
@@ -44,7 +51,11 @@ function splitOptions(rest: string, defined: APIApplicationCommandOption[], comm
   if (!first || (first.index ?? 0) > 0) {
     const before = text.slice(0, first?.index ?? text.length).trim();
     const unknown = /^([\p{L}\p{N}_-]+):/u.exec(before);
-    throw new UserError(unknown ? `Unknown option "${unknown[1]}". ${usage}.` : `Unexpected "${before}": write option:value. ${usage}.`);
+    throw new UserError(
+      unknown
+        ? `Unknown option "${unknown[1]}". ${usage}.`
+        : `Unexpected "${before}": write option:value. ${usage}.`,
+    );
   }
   matches.forEach((match, i) => {
     const optionName = (match[1] ?? '').toLowerCase();
@@ -63,7 +74,11 @@ function unquote(value: string): string {
     : value;
 }
 
-function coerceOptions(command: string, defined: APIApplicationCommandOption[], raw: Map<string, string>): OptionValues {
+function coerceOptions(
+  command: string,
+  defined: APIApplicationCommandOption[],
+  raw: Map<string, string>,
+): OptionValues {
   const values: Record<string, string | number | boolean> = {};
   for (const option of defined) {
     const given = raw.get(option.name);
@@ -83,7 +98,9 @@ function coerceValue(option: APIApplicationCommandOption, given: string): string
       const isInteger = option.type === ApplicationCommandOptionType.Integer;
       const value = Number(given);
       if (!Number.isFinite(value) || (isInteger && !Number.isInteger(value))) {
-        throw new UserError(`${option.name} must be ${isInteger ? 'a whole number' : 'a number'}, not "${given}".`);
+        throw new UserError(
+          `${option.name} must be ${isInteger ? 'a whole number' : 'a number'}, not "${given}".`,
+        );
       }
       const min = 'min_value' in option ? option.min_value : undefined;
       const max = 'max_value' in option ? option.max_value : undefined;
@@ -102,8 +119,11 @@ function coerceValue(option: APIApplicationCommandOption, given: string): string
       const choices = option.choices ?? [];
       if (choices.length > 0) {
         const folded = given.toLowerCase();
-        const choice = choices.find((c) => c.value.toLowerCase() === folded || c.name.toLowerCase() === folded);
-        if (!choice) throw new UserError(`${option.name} must be one of: ${choices.map((c) => c.value).join(', ')}.`);
+        const choice = choices.find(
+          (c) => c.value.toLowerCase() === folded || c.name.toLowerCase() === folded,
+        );
+        if (!choice)
+          throw new UserError(`${option.name} must be one of: ${choices.map((c) => c.value).join(', ')}.`);
         return choice.value;
       }
       const max = option.max_length;

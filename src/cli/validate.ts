@@ -22,6 +22,8 @@ export async function validateFolder(dir: string, io: CliIo): Promise<number> {
     return 0;
   }
   const files = new Set(loaded.problems.map((p) => p.file)).size;
-  io.out(`FAILED: ${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; ${summary}.\n`);
+  io.out(
+    `FAILED: ${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; ${summary}.\n`,
+  );
   return 1;
 }

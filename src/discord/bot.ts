@@ -25,12 +25,26 @@ export interface StartOptions {
   deferAfterMs?: number;
 }
 
-export async function startBot({ config, logger, pollMs, deferAfterMs, commands = allCommands }: StartOptions): Promise<RunningBot> {
+export async function startBot({
+  config,
+  logger,
+  pollMs,
+  deferAfterMs,
+  commands = allCommands,
+}: StartOptions): Promise<RunningBot> {
   const live = new LiveCatalog(config.dataDir, {
     ...(pollMs !== undefined ? { pollMs } : {}),
     onChange: (snapshot, changed) => {
-      logger.info({ incidents: snapshot.catalog.size, problems: snapshot.problems.length, changed: changed.slice(0, 20) }, 'data reloaded');
-      for (const problem of snapshot.problems.slice(0, 50)) logger.warn({ file: problem.file }, formatProblem(problem));
+      logger.info(
+        {
+          incidents: snapshot.catalog.size,
+          problems: snapshot.problems.length,
+          changed: changed.slice(0, 20),
+        },
+        'data reloaded',
+      );
+      for (const problem of snapshot.problems.slice(0, 50))
+        logger.warn({ file: problem.file }, formatProblem(problem));
     },
     onError: (error) => logger.error({ err: error }, 'data reload failed'),
   });
@@ -54,7 +68,9 @@ export async function startBot({ config, logger, pollMs, deferAfterMs, commands 
   });
   client.on(Events.InteractionCreate, (interaction) => {
     // The dispatcher catches its own errors; this guard keeps any surprise from taking the process down.
-    dispatcher.handle(interaction).catch((error: unknown) => logger.error({ err: error }, 'interaction handler crashed'));
+    dispatcher
+      .handle(interaction)
+      .catch((error: unknown) => logger.error({ err: error }, 'interaction handler crashed'));
   });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn(message));

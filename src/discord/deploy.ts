@@ -19,7 +19,8 @@ export async function deployCommands(
   rest: REST = createRest(config),
 ): Promise<DeployResult> {
   const applicationId =
-    config.applicationId ?? ((await rest.get(Routes.currentApplication())) as RESTGetCurrentApplicationResult).id;
+    config.applicationId ??
+    ((await rest.get(Routes.currentApplication())) as RESTGetCurrentApplicationResult).id;
   const body = commands.map((c) => c.data);
   const route = config.guildId
     ? Routes.applicationGuildCommands(applicationId, config.guildId)

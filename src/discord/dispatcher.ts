@@ -41,7 +41,10 @@ export function createDispatcher({ commands, context, logger, deferAfterMs = 150
       else if (interaction.isChatInputCommand()) await chatInput(interaction);
       else if (interaction.isButton() && isPageId(interaction.customId)) await pageButton(interaction);
       else return;
-      logger.debug({ ...describe(interaction), ms: Math.round(performance.now() - started) }, 'interaction answered');
+      logger.debug(
+        { ...describe(interaction), ms: Math.round(performance.now() - started) },
+        'interaction answered',
+      );
     } catch (error) {
       await fail(interaction, error);
     }
@@ -53,22 +56,31 @@ export function createDispatcher({ commands, context, logger, deferAfterMs = 150
     let choices: { name: string; value: string }[] = [];
     try {
       choices =
-        command?.autocomplete?.({ name: focused.name, value: String(focused.value) }, optionValues(interaction.options.data), context()) ??
-        [];
+        command?.autocomplete?.(
+          { name: focused.name, value: String(focused.value) },
+          optionValues(interaction.options.data),
+          context(),
+        ) ?? [];
     } catch (error) {
       logger.warn({ err: error, ...describe(interaction) }, 'autocomplete failed');
     }
     await interaction.respond(
       choices
         .slice(0, OPTION_LIMITS.autocompleteChoices)
-        .map((c) => ({ name: truncate(c.name, OPTION_LIMITS.choice), value: c.value.slice(0, OPTION_LIMITS.choice) }))
+        .map((c) => ({
+          name: truncate(c.name, OPTION_LIMITS.choice),
+          value: c.value.slice(0, OPTION_LIMITS.choice),
+        }))
         .filter((c) => c.name !== '' && c.value !== ''),
     );
   }
 
   async function chatInput(interaction: ChatInputCommandInteraction): Promise<void> {
     const command = byName.get(interaction.commandName);
-    if (!command) throw new UserError(`This server has an old /${interaction.commandName} command; ask an admin to run sitrep deploy.`);
+    if (!command)
+      throw new UserError(
+        `This server has an old /${interaction.commandName} command; ask an admin to run sitrep deploy.`,
+      );
     const options = optionValues(interaction.options.data);
     const work = Promise.resolve().then(() => command.execute(options, context()));
     const answer = await raceDeferral(interaction, work);
@@ -79,7 +91,10 @@ export function createDispatcher({ commands, context, logger, deferAfterMs = 150
   }
 
   /** Waits for the answer; if it is slow, defers first so Discord's 3-second window is kept. */
-  async function raceDeferral(interaction: ChatInputCommandInteraction, work: Promise<Answer>): Promise<Answer> {
+  async function raceDeferral(
+    interaction: ChatInputCommandInteraction,
+    work: Promise<Answer>,
+  ): Promise<Answer> {
     let timer: NodeJS.Timeout | undefined;
     const slow = new Promise<'slow'>((resolve) => {
       timer = setTimeout(() => resolve('slow'), deferAfterMs);
@@ -119,7 +134,8 @@ export function createDispatcher({ commands, context, logger, deferAfterMs = 150
     const payload = withButtons(pages, page, state.command, state.options);
     const notes: string[] = [];
     if (changed) notes.push('The data changed since this list was posted; this is the current version.');
-    if (page !== state.page) notes.push(`There are only ${pages.length} page${pages.length === 1 ? '' : 's'} now.`);
+    if (page !== state.page)
+      notes.push(`There are only ${pages.length} page${pages.length === 1 ? '' : 's'} now.`);
     if (notes.length > 0) payload.content = joinContent(notes.join(' '), payload.content);
     await interaction.update({ ...toEdit(payload) });
   }
@@ -133,7 +149,11 @@ export function createDispatcher({ commands, context, logger, deferAfterMs = 150
       content = `Something went wrong on our side (error id \`${errorId}\`). The team can find the details in the log.`;
     }
     if (!interaction.isRepliable()) return;
-    const payload = { content: truncate(content, 2000), allowedMentions: NO_MENTIONS, flags: MessageFlags.Ephemeral } as const;
+    const payload = {
+      content: truncate(content, 2000),
+      allowedMentions: NO_MENTIONS,
+      flags: MessageFlags.Ephemeral,
+    } as const;
     try {
       if (interaction.deferred && !interaction.replied) {
         // The deferred reply is public; replace it with a private note.
@@ -149,7 +169,12 @@ export function createDispatcher({ commands, context, logger, deferAfterMs = 150
   return { handle };
 }
 
-function withButtons(pages: MessagePayload[], index: number, command: string, options: OptionValues): Payload {
+function withButtons(
+  pages: MessagePayload[],
+  index: number,
+  command: string,
+  options: OptionValues,
+): Payload {
   const page = pages[index] ?? pages[0];
   if (!page) throw new Error('an answer rendered to no pages');
   if (pages.length <= 1) return { ...page };

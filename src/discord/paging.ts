@@ -54,7 +54,8 @@ export function decodePageId(customId: string): DecodedPage {
   }
   try {
     const options = JSON.parse(rest) as unknown;
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) return { ok: false, reason: 'invalid' };
+    if (options === null || typeof options !== 'object' || Array.isArray(options))
+      return { ok: false, reason: 'invalid' };
     return { ok: true, state: { command, page, hash, options: options as OptionValues } };
   } catch {
     return { ok: false, reason: 'invalid' };

@@ -93,13 +93,21 @@ export class LiveCatalog {
         }
         const previous = this.files.get(file);
         if (previous && previous.mtimeMs === info.mtimeMs && previous.size === info.size) return;
-        const parsed = await readIncidentFile(file, displayPath(file), this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+        const parsed = await readIncidentFile(
+          file,
+          displayPath(file),
+          this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+        );
         const ok = parsed.problems.length === 0;
         this.files.set(file, {
           mtimeMs: info.mtimeMs,
           size: info.size,
           good: ok ? parsed : previous?.good,
-          problems: ok ? [] : parsed.problems.map((p) => (previous?.good ? { ...p, message: `${p.message} (the last good version keeps serving)` } : p)),
+          problems: ok
+            ? []
+            : parsed.problems.map((p) =>
+                previous?.good ? { ...p, message: `${p.message} (the last good version keeps serving)` } : p,
+              ),
         });
         changed.push(displayPath(file));
       }),

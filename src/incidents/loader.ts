@@ -32,7 +32,10 @@ export async function listIncidentFiles(dir: string): Promise<ListedFiles> {
       return;
     }
     if (visited.has(real)) {
-      problems.push({ file: displayPath(current), message: 'symbolic link loop: this folder was already read' });
+      problems.push({
+        file: displayPath(current),
+        message: 'symbolic link loop: this folder was already read',
+      });
       return;
     }
     visited.add(real);
@@ -80,7 +83,9 @@ export async function readIncidentFile(
     handle = await open(file, 'r');
     const { size } = await handle.stat();
     if (size > maxBytes) {
-      return fail(`file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit; split it into smaller files`);
+      return fail(
+        `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit; split it into smaller files`,
+      );
     }
     const bytes = await handle.readFile();
     return parseIncidentFile(displayName, bytes);
@@ -98,7 +103,10 @@ export interface LoadOptions {
 }
 
 /** Reads every incident file under `dir`. Problems name files relative to the current directory. */
-export async function readIncidentFolder(dir: string, options: LoadOptions = {}): Promise<{
+export async function readIncidentFolder(
+  dir: string,
+  options: LoadOptions = {},
+): Promise<{
   files: ParsedFile[];
   problems: LoadProblem[];
 }> {

@@ -64,7 +64,9 @@ export function parseIncidentFile(file: string, bytes: Uint8Array | string): Par
     if (result.ok) incidents.push(result.incident);
     else {
       for (const p of result.problems) {
-        const field = listed ? `[${index}]${p.path.startsWith('[') || p.path === '' ? '' : '.'}${p.path}` : p.path;
+        const field = listed
+          ? `[${index}]${p.path.startsWith('[') || p.path === '' ? '' : '.'}${p.path}`
+          : p.path;
         problems.push({ file, ...(field === '' ? {} : { field }), message: p.message });
       }
     }
@@ -73,7 +75,11 @@ export function parseIncidentFile(file: string, bytes: Uint8Array | string): Par
   incidents.forEach((incident, index) => {
     const first = seen.get(incident.id);
     if (first !== undefined) {
-      problems.push({ file, field: `[${index}].id`, message: `duplicate id "${incident.id}" (also at [${first}])` });
+      problems.push({
+        file,
+        field: `[${index}].id`,
+        message: `duplicate id "${incident.id}" (also at [${first}])`,
+      });
     } else seen.set(incident.id, index);
   });
   return problems.length > 0 ? { file, incidents: [], problems } : { file, incidents, problems };
@@ -95,7 +101,12 @@ function parseJson(content: string): RawResult {
 function parseYaml(content: string): RawResult {
   const lineCounter = new LineCounter();
   // The core schema keeps 2016-10-30 a string; unique keys catch a field written twice.
-  const docs = parseAllDocuments(content, { schema: 'core', uniqueKeys: true, lineCounter, prettyErrors: false });
+  const docs = parseAllDocuments(content, {
+    schema: 'core',
+    uniqueKeys: true,
+    lineCounter,
+    prettyErrors: false,
+  });
   if (!Array.isArray(docs)) return { error: { message: 'invalid YAML' } };
   for (const doc of docs) {
     const error = doc.errors[0];

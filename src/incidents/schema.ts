@@ -208,7 +208,12 @@ export const incidentSchema = z
   .superRefine((incident, ctx) => {
     const ids = new Set<string>();
     incident.sources.forEach((s, i) => {
-      if (ids.has(s.id)) ctx.addIssue({ code: 'custom', message: `duplicate source id "${s.id}"`, path: ['sources', i, 'id'] });
+      if (ids.has(s.id))
+        ctx.addIssue({
+          code: 'custom',
+          message: `duplicate source id "${s.id}"`,
+          path: ['sources', i, 'id'],
+        });
       ids.add(s.id);
     });
     const resolve = (ref: string | undefined, path: (string | number)[]) => {
@@ -292,7 +297,8 @@ export function incidentJsonSchema(): Record<string, unknown> {
     $schema,
     $id: 'https://sitrep.invalid/schema/incident-file.json',
     title: 'sitrep incident file',
-    description: 'One incident, or a list of incidents. Cross-field rules (end ≥ start, low ≤ best ≤ high, source references) are checked by `sitrep validate`.',
+    description:
+      'One incident, or a list of incidents. Cross-field rules (end ≥ start, low ≤ best ≤ high, source references) are checked by `sitrep validate`.',
     anyOf: [{ $ref: '#/$defs/incident' }, { type: 'array', items: { $ref: '#/$defs/incident' } }],
     $defs: { incident },
   };

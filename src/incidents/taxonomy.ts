@@ -24,7 +24,10 @@ export const SUB_EVENT_TYPES = {
     label: 'Shelling/artillery/missile attack',
     event: 'explosions_remote_violence',
   },
-  remote_explosive_landmine_ied: { label: 'Remote explosive/landmine/IED', event: 'explosions_remote_violence' },
+  remote_explosive_landmine_ied: {
+    label: 'Remote explosive/landmine/IED',
+    event: 'explosions_remote_violence',
+  },
   grenade: { label: 'Grenade', event: 'explosions_remote_violence' },
   sexual_violence: { label: 'Sexual violence', event: 'violence_against_civilians' },
   attack: { label: 'Attack', event: 'violence_against_civilians' },

@@ -1,6 +1,7 @@
 // Test data builders: a valid incident with overrides, validated through the real schema.
-import { type Incident, type IncidentInput, parseIncident } from '../../src/incidents/schema.ts';
+
 import { Catalog } from '../../src/incidents/catalog.ts';
+import { type Incident, type IncidentInput, parseIncident } from '../../src/incidents/schema.ts';
 
 let counter = 0;
 

@@ -1,0 +1,179 @@
+// Resolving what users type for the shared filters (country, type, count) against the catalog.
+import { UserError } from '../errors.ts';
+import { perCatalog } from './cache.ts';
+import { type Catalog, incidentSortDate } from './catalog.ts';
+import { parseSince, parseUntil } from './dates.ts';
+import type { Incident } from './schema.ts';
+import { closestNames } from './similar.ts';
+import { EVENT_TYPES, type EventType, SUB_EVENT_TYPES, type SubEventType, slugifyLabel } from './taxonomy.ts';
+import { foldKey } from './text.ts';
+
+export interface Country {
+  /** The spelling most incidents use. */
+  name: string;
+  iso3: string | undefined;
+  /** Newest first, as in the catalog. */
+  incidents: Incident[];
+}
+
+export interface CountryIndex {
+  /** Most incidents first, then by name. */
+  countries: Country[];
+  /** Folded names and lower-case ISO3 codes → country. */
+  byKey: Map<string, Country>;
+  byIncident: Map<Incident, Country>;
+}
+
+/**
+ * One entry per country. Spellings that fold alike ("Côte d'Ivoire", "Cote d'Ivoire") are one country,
+ * and so are names that share an ISO3 code anywhere in the data.
+ */
+export const countryIndex = perCatalog((catalog: Catalog): CountryIndex => {
+  const isoOfName = new Map<string, string>();
+  for (const incident of catalog.incidents) {
+    const { country, iso3 } = incident.location;
+    if (iso3 !== undefined) isoOfName.set(foldKey(country), iso3);
+  }
+  const groups = new Map<string, { country: Country; spellings: Map<string, number> }>();
+  const byIncident = new Map<Incident, Country>();
+  for (const incident of catalog.incidents) {
+    const { country: name, iso3 } = incident.location;
+    const folded = foldKey(name);
+    const code = iso3 ?? isoOfName.get(folded);
+    const key = code ?? `name:${folded}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { country: { name, iso3: code, incidents: [] }, spellings: new Map() };
+      groups.set(key, group);
+    }
+    group.country.incidents.push(incident);
+    group.spellings.set(name, (group.spellings.get(name) ?? 0) + 1);
+    byIncident.set(incident, group.country);
+  }
+  const byKey = new Map<string, Country>();
+  for (const { country, spellings } of groups.values()) {
+    let best = 0;
+    for (const [spelling, n] of spellings) {
+      if (n > best) {
+        best = n;
+        country.name = spelling;
+      }
+      byKey.set(foldKey(spelling), country);
+    }
+    if (country.iso3 !== undefined) byKey.set(country.iso3.toLowerCase(), country);
+  }
+  const countries = [...groups.values()]
+    .map((g) => g.country)
+    .sort((a, b) => b.incidents.length - a.incidents.length || compareText(a.name, b.name));
+  return { countries, byKey, byIncident };
+});
+
+/**
+ * The country a user means: its name or ISO3 code, case- and accent-insensitively, or the start of
+ * exactly one country's name. Unknown → a UserError with the closest names in the data.
+ */
+export function resolveCountry(catalog: Catalog, input: string): Country {
+  const index = countryIndex(catalog);
+  const typed = foldKey(input);
+  const exact = index.byKey.get(typed);
+  if (exact) return exact;
+  if (typed.length >= 3) {
+    const starts = index.countries.filter((c) => foldKey(c.name).startsWith(typed));
+    if (starts.length === 1 && starts[0]) return starts[0];
+  }
+  const names = index.countries.map((c) => c.name);
+  const close = closestNames(input, names, 5);
+  const shown = input.trim().slice(0, 60);
+  if (names.length === 0) throw new UserError(`No incidents in "${shown}": there are no incidents loaded.`);
+  if (close.length > 0) throw new UserError(`No incidents in "${shown}". Did you mean ${listOr(close)}?`);
+  throw new UserError(
+    `No incidents in "${shown}". Countries with the most incidents: ${names.slice(0, 5).join(', ')}.`,
+  );
+}
+
+export type TypeFilter = { event: EventType } | { sub: SubEventType };
+
+/** An event type or sub-event type, as slug ("explosions_remote_violence") or ACLED label, any case. */
+export function resolveType(input: string): TypeFilter {
+  const slug = slugifyLabel(foldKey(input));
+  if (Object.hasOwn(EVENT_TYPES, slug)) return { event: slug as EventType };
+  if (Object.hasOwn(SUB_EVENT_TYPES, slug)) return { sub: slug as SubEventType };
+  const labels = [...Object.values(EVENT_TYPES), ...Object.values(SUB_EVENT_TYPES).map((s) => s.label)];
+  const close = closestNames(input, labels, 3);
+  const shown = input.trim().slice(0, 60);
+  throw new UserError(
+    `Unknown type "${shown}".${close.length > 0 ? ` Did you mean ${listOr(close)}?` : ''} ` +
+      `Event types: ${Object.values(EVENT_TYPES).join(', ')}; or an ACLED sub-event type such as ` +
+      `${SUB_EVENT_TYPES.shelling_artillery_missile_attack.label} or ${SUB_EVENT_TYPES.armed_clash.label}.`,
+  );
+}
+
+export function matchesType(incident: Incident, filter: TypeFilter): boolean {
+  return 'event' in filter ? incident.type.event === filter.event : incident.type.sub === filter.sub;
+}
+
+const typeLists = perCatalog((catalog: Catalog) => {
+  const lists = new Map<string, Incident[]>();
+  const add = (key: string, incident: Incident) => {
+    const list = lists.get(key);
+    if (list) list.push(incident);
+    else lists.set(key, [incident]);
+  };
+  for (const incident of catalog.incidents) {
+    add(`event:${incident.type.event}`, incident);
+    if (incident.type.sub !== undefined) add(`sub:${incident.type.sub}`, incident);
+  }
+  return lists;
+});
+
+/** The incidents of one event or sub-event type, newest first. */
+export function incidentsOfType(catalog: Catalog, filter: TypeFilter): readonly Incident[] {
+  const key = 'event' in filter ? `event:${filter.event}` : `sub:${filter.sub}`;
+  return typeLists(catalog).get(key) ?? [];
+}
+
+/** In a newest-first list, the index of the first incident whose end-or-start date is before `date`. */
+export function firstBefore(incidents: readonly Incident[], date: string): number {
+  let lo = 0;
+  let hi = incidents.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (incidentSortDate(incidents[mid] as Incident) >= date) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A whole number in [min, max]; `fallback` when absent or not a number. */
+export function clampCount(value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.trunc(value)));
+}
+
+/** Blank options count as not given. */
+export function given(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** The `since` option as YYYY-MM-DD, or undefined when not given. */
+export function sinceOf(value: string | undefined, now: Date): string | undefined {
+  const text = given(value);
+  return text === undefined ? undefined : parseSince(text, now);
+}
+
+/** The `until` option as YYYY-MM-DD, or undefined when not given. */
+export function untilOf(value: string | undefined, now: Date): string | undefined {
+  const text = given(value);
+  return text === undefined ? undefined : parseUntil(text, now);
+}
+
+export function compareText(a: string, b: string): number {
+  const fa = foldKey(a);
+  const fb = foldKey(b);
+  return fa < fb ? -1 : fa > fb ? 1 : a < b ? -1 : a > b ? 1 : 0;
+}
+
+function listOr(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}

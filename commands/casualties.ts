@@ -1,14 +1,14 @@
-import { SlashCommandBuilder } from 'discord.js';
 import { casualtyClaims, suggestCountries } from '../src/incidents/queries.ts';
 import { presentCasualties } from '../src/render/present.ts';
 import { optional } from '../src/util.ts';
-import { countryOption, sinceOption, untilOption } from './options.ts';
+import { countryOption, sinceOption, slashCommand, untilOption } from './options.ts';
 import { type Command, stringOption } from './types.ts';
 
 export const casualtiesCommand: Command = {
-  data: new SlashCommandBuilder()
-    .setName('casualties')
-    .setDescription('Casualty claims grouped by claimant and period, never added up across claimants')
+  data: slashCommand(
+    'casualties',
+    'Casualty claims grouped by claimant and period, never added up across claimants',
+  )
     .addStringOption(countryOption)
     .addStringOption(sinceOption)
     .addStringOption(untilOption)

@@ -1,14 +1,12 @@
-import { SlashCommandBuilder } from 'discord.js';
 import { OPTION_LIMITS } from '../src/constants.ts';
 import { getIncident, suggestIncidents } from '../src/incidents/queries.ts';
 import { presentIncident } from '../src/render/present.ts';
+import { slashCommand } from './options.ts';
 import type { Command } from './types.ts';
 import { stringOption } from './types.ts';
 
 export const incidentCommand: Command = {
-  data: new SlashCommandBuilder()
-    .setName('incident')
-    .setDescription('The full briefing on one incident: claims side by side, quotes, sources')
+  data: slashCommand('incident', 'The full briefing on one incident: claims side by side, quotes, sources')
     .addStringOption((o) =>
       o
         .setName('id')

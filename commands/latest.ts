@@ -1,18 +1,15 @@
-import { SlashCommandBuilder } from 'discord.js';
 import { OPTION_LIMITS } from '../src/constants.ts';
 import { latest, suggestCountries } from '../src/incidents/queries.ts';
 import { EVENT_TYPES, type EventType } from '../src/incidents/taxonomy.ts';
 import { presentLatest } from '../src/render/present.ts';
 import { optional } from '../src/util.ts';
-import { countryOption, sinceOption } from './options.ts';
+import { countryOption, sinceOption, slashCommand } from './options.ts';
 import { type Command, integerOption, stringOption } from './types.ts';
 
 const { min, max, default: fallback } = OPTION_LIMITS.latestCount;
 
 export const latestCommand: Command = {
-  data: new SlashCommandBuilder()
-    .setName('latest')
-    .setDescription('The newest incidents, with attributed casualty claims')
+  data: slashCommand('latest', 'The newest incidents, with attributed casualty claims')
     .addIntegerOption((o) =>
       o
         .setName('count')

@@ -1,5 +1,5 @@
 // Option definitions used by several commands, so they read and validate the same everywhere.
-import type { SlashCommandStringOption } from 'discord.js';
+import { InteractionContextType, SlashCommandBuilder, type SlashCommandStringOption } from 'discord.js';
 import { OPTION_LIMITS } from '../src/constants.ts';
 
 export const countryOption = (o: SlashCommandStringOption) =>
@@ -20,3 +20,14 @@ export const untilOption = (o: SlashCommandStringOption) =>
     .setName('until')
     .setDescription('Up to this date: 2016-10-30, 2016-10 or 2016')
     .setMaxLength(OPTION_LIMITS.date);
+
+/**
+ * A slash command that exists in servers only: briefings are shared team material, and access rules
+ * (roles, channels) only make sense in a server. In DMs the commands are not offered.
+ */
+export function slashCommand(name: string, description: string): SlashCommandBuilder {
+  return new SlashCommandBuilder()
+    .setName(name)
+    .setDescription(description)
+    .setContexts(InteractionContextType.Guild);
+}

@@ -1,4 +1,3 @@
-import { SlashCommandBuilder } from 'discord.js';
 import { OPTION_LIMITS } from '../src/constants.ts';
 import {
   findQuotes,
@@ -8,14 +7,13 @@ import {
 } from '../src/incidents/queries.ts';
 import { presentQuotes } from '../src/render/present.ts';
 import { optional } from '../src/util.ts';
+import { slashCommand } from './options.ts';
 import { type Command, integerOption, stringOption } from './types.ts';
 
 const { min, max, default: fallback } = OPTION_LIMITS.quotesCount;
 
 export const quotesCommand: Command = {
-  data: new SlashCommandBuilder()
-    .setName('quotes')
-    .setDescription('Verbatim quotes with speaker, role, organisation, date and source')
+  data: slashCommand('quotes', 'Verbatim quotes with speaker, role, organisation, date and source')
     .addStringOption((o) =>
       o
         .setName('speaker')

@@ -1,17 +1,14 @@
-import { SlashCommandBuilder } from 'discord.js';
 import { OPTION_LIMITS } from '../src/constants.ts';
 import { searchIncidents, suggestCountries } from '../src/incidents/queries.ts';
 import { presentSearch } from '../src/render/present.ts';
 import { optional } from '../src/util.ts';
-import { countryOption, sinceOption } from './options.ts';
+import { countryOption, sinceOption, slashCommand } from './options.ts';
 import { type Command, integerOption, stringOption } from './types.ts';
 
 const { min, max, default: fallback } = OPTION_LIMITS.searchCount;
 
 export const searchCommand: Command = {
-  data: new SlashCommandBuilder()
-    .setName('search')
-    .setDescription('Ranked full-text search over titles, summaries, quotes, places and actors')
+  data: slashCommand('search', 'Ranked full-text search over titles, summaries, quotes, places and actors')
     .addStringOption((o) =>
       o
         .setName('query')

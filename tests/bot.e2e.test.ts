@@ -192,6 +192,38 @@ describe('the bot on a local Discord stand-in', () => {
     expect(label).toMatch(/Page 2 of \d+/);
   });
 
+  it('says politely when a page button is out of date because the data changed', async () => {
+    const exchange = await standin.invoke(
+      standin.chatInput({ name: 'quotes', options: { incident: '2020-05-01-many-quotes', count: 25 } }),
+    );
+    if (!exchange.message) throw new Error('no reply message');
+    const components = (exchange.message as { components?: { components: { custom_id: string }[] }[] })
+      .components;
+    const next = components?.[0]?.components[2]?.custom_id ?? '';
+    const incident = JSON.parse(manyQuotesIncident()) as { quotes: { text: string }[] };
+    const [first] = incident.quotes;
+    if (first) first.text = 'A revised first statement.';
+    await writeFile(path.join(dataDir, 'many-quotes.json'), JSON.stringify(incident));
+    await bot.live.refresh();
+    const click = await standin.invoke(standin.button({ customId: next, message: exchange.message }));
+    expect(String(click.callback?.data?.content)).toMatch(/^The data changed since this list was posted/);
+    await writeFile(path.join(dataDir, 'many-quotes.json'), manyQuotesIncident());
+    await bot.live.refresh();
+  });
+
+  it('answers an expired or unknown button privately', async () => {
+    const click = await standin.invoke(standin.button({ customId: 'p|quotes|1|abcdef|~0123456789ab' }));
+    expect(click.callback?.data?.flags).toBe(64);
+    expect(String(click.callback?.data?.content)).toMatch(/expired/);
+  });
+
+  it('in a direct message says the commands work in servers', async () => {
+    const exchange = await standin.invoke(standin.chatInput({ name: 'about', dm: true }));
+    expect(String(exchange.callback?.data?.content)).toBe(
+      'sitrep answers in server channels, not in direct messages.',
+    );
+  });
+
   it('never lets data ping anyone', async () => {
     const exchange = await standin.invoke(
       standin.chatInput({ name: 'incident', options: { id: '2020-05-01-many-quotes' } }),

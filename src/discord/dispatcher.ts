@@ -76,6 +76,8 @@ export function createDispatcher({ commands, context, logger, deferAfterMs = 150
   }
 
   async function chatInput(interaction: ChatInputCommandInteraction): Promise<void> {
+    if (!interaction.inGuild())
+      throw new UserError('sitrep answers in server channels, not in direct messages.');
     const command = byName.get(interaction.commandName);
     if (!command)
       throw new UserError(

@@ -1,6 +1,7 @@
 // The explicit list of commands: the dispatcher, the deploy command and the offline CLI all read it.
 import { aboutCommand } from './about.ts';
 import { casualtiesCommand } from './casualties.ts';
+import { digestAdminCommand, digestCommand } from './digest.ts';
 import { incidentCommand } from './incident.ts';
 import { latestCommand } from './latest.ts';
 import { quotesCommand } from './quotes.ts';
@@ -13,6 +14,8 @@ export const commands: readonly Command[] = [
   quotesCommand,
   searchCommand,
   casualtiesCommand,
+  digestCommand,
+  digestAdminCommand,
   aboutCommand,
 ];
 

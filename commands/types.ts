@@ -1,6 +1,7 @@
 // What a command is: its Discord definition beside its handler. The same handlers answer Discord
 // interactions and the offline `sitrep run` / `sitrep console`.
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { DigestService } from '../src/digest/service.ts';
 import type { Catalog } from '../src/incidents/catalog.ts';
 import type { Choice } from '../src/incidents/queries.ts';
 import type { Answer } from '../src/render/answer.ts';
@@ -14,6 +15,8 @@ export interface CommandContext {
   version: string;
   /** When the data was last (re)loaded. */
   loadedAt: Date;
+  /** Scheduled digests, where this process runs them (the bot, or the offline CLI's preview). */
+  digests?: DigestService;
 }
 
 export interface Command {

@@ -1,6 +1,8 @@
 // Environment → typed, frozen config. The only module that reads process.env.
 import { existsSync } from 'node:fs';
+import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
+import { DEFAULT_STORE_URL } from './state/store.ts';
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
   error: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -29,7 +31,114 @@ const snowflake = z
   .trim()
   .regex(/^\d{17,20}$/, { error: 'expected a Discord id (17 to 20 digits)' });
 
-const botSchema = baseSchema.extend({
+/** True for an IANA time zone this Node.js knows (Europe/Berlin, UTC). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZone = z
+  .string()
+  .trim()
+  .refine(isTimeZone, { error: 'expected an IANA time zone such as Europe/Berlin or UTC' });
+
+const DIGEST_KEYS = ['CHANNEL', 'CRON', 'TIMEZONE', 'COUNTRIES', 'TITLE', 'WHEN_EMPTY'] as const;
+
+const digestSchema = z.object({
+  CHANNEL: snowflake,
+  CRON: z
+    .string({ error: 'required: a cron schedule such as "0 7 * * *" (5 fields, or 6 with seconds)' })
+    .trim()
+    .refine((cron) => [5, 6].includes(cron.split(/\s+/).length) && isValidCron(cron), {
+      error: 'expected a cron schedule of 5 fields (minute hour day month weekday), or 6 with seconds first',
+    }),
+  TIMEZONE: timeZone.optional(),
+  COUNTRIES: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
+    .optional(),
+  TITLE: z.string().trim().max(200, { error: 'at most 200 characters' }).optional(),
+  WHEN_EMPTY: z
+    .enum(['quiet', 'post'], { error: 'expected quiet (no post) or post ("nothing new")' })
+    .default('quiet'),
+});
+
+export interface DigestConfig {
+  /** The n of DIGEST_<n>_… */
+  id: string;
+  channelId: string;
+  cron: string;
+  timezone: string;
+  countries: string[];
+  title: string;
+  whenEmpty: 'quiet' | 'post';
+}
+
+/** DIGEST_<n>_* keys → one digest per n; unknown DIGEST_<n>_X keys are errors (typos). */
+function parseDigests(
+  env: Record<string, string>,
+  defaultZone: string,
+  issues: z.core.$ZodIssue[],
+): DigestConfig[] {
+  const byId = new Map<string, Record<string, string>>();
+  for (const [key, value] of Object.entries(env)) {
+    const m = /^DIGEST_(\d+)_(.+)$/.exec(key);
+    if (!m?.[1] || !m[2]) continue;
+    if (!(DIGEST_KEYS as readonly string[]).includes(m[2])) {
+      issues.push({
+        code: 'custom',
+        path: [key],
+        message: `unknown digest setting; expected one of ${DIGEST_KEYS.map((k) => `DIGEST_${m[1]}_${k}`).join(', ')}`,
+        input: undefined,
+      });
+      continue;
+    }
+    const entry = byId.get(m[1]) ?? {};
+    entry[m[2]] = value;
+    byId.set(m[1], entry);
+  }
+  const digests: DigestConfig[] = [];
+  for (const [id, raw] of [...byId.entries()].sort(([a], [b]) => Number(a) - Number(b))) {
+    const parsed = digestSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        issues.push({ ...issue, path: [`DIGEST_${id}_${String(issue.path[0] ?? '')}`] });
+      continue;
+    }
+    const d = parsed.data;
+    digests.push({
+      id,
+      channelId: d.CHANNEL,
+      cron: d.CRON,
+      timezone: d.TIMEZONE ?? defaultZone,
+      countries: d.COUNTRIES ?? [],
+      title: d.TITLE ?? `Digest ${id}`,
+      whenEmpty: d.WHEN_EMPTY,
+    });
+  }
+  return digests;
+}
+
+const digestPartSchema = baseSchema.extend({
+  STORE_URL: z
+    .string()
+    .trim()
+    .regex(/^(sqlite|redis|rediss):\/\//, { error: 'expected sqlite://path or redis://host:port' })
+    .default(DEFAULT_STORE_URL),
+  TZ: timeZone.optional(),
+  DIGEST_TIMEZONE: timeZone.optional(),
+});
+
+const botSchema = digestPartSchema.extend({
   DISCORD_TOKEN: z
     .string({ error: 'required: the bot token from the Discord developer portal (Bot → Reset Token)' })
     .trim()
@@ -43,7 +152,9 @@ const botSchema = baseSchema.extend({
     .transform((url) => url.replace(/\/+$/, '')),
 });
 
-export type BotConfig = BaseConfig &
+export type DigestSettings = BaseConfig & Readonly<{ storeUrl: string; digests: readonly DigestConfig[] }>;
+
+export type BotConfig = DigestSettings &
   Readonly<{
     token: string;
     applicationId: string | undefined;
@@ -51,11 +162,26 @@ export type BotConfig = BaseConfig &
     apiUrl: string;
   }>;
 
+function parseWithDigests<S extends typeof digestPartSchema>(schema: S, env: NodeJS.ProcessEnv) {
+  const clean = withoutBlanks(env);
+  const parsed = schema.safeParse(clean);
+  const issues: z.core.$ZodIssue[] = parsed.success ? [] : [...parsed.error.issues];
+  const defaultZone = parsed.success ? (parsed.data.DIGEST_TIMEZONE ?? parsed.data.TZ ?? 'UTC') : 'UTC';
+  const digests = parseDigests(clean, defaultZone, issues);
+  if (!parsed.success || issues.length > 0) throw configError(new z.ZodError(issues));
+  const c = parsed.data as z.output<S>;
+  return { c, digests: Object.freeze(digests) };
+}
+
+/** What the offline digest preview needs: the store and the digests, no token. */
+export function loadDigestSettings(env: NodeJS.ProcessEnv = process.env): DigestSettings {
+  const { c, digests } = parseWithDigests(digestPartSchema, env);
+  return Object.freeze({ dataDir: c.DATA_DIR, logLevel: c.LOG_LEVEL, storeUrl: c.STORE_URL, digests });
+}
+
 /** Everything `sitrep start` and `sitrep deploy` need; stops with the key named when a value is wrong. */
 export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
-  const parsed = botSchema.safeParse(withoutBlanks(env));
-  if (!parsed.success) throw configError(parsed.error);
-  const c = parsed.data;
+  const { c, digests } = parseWithDigests(botSchema, env);
   return Object.freeze({
     dataDir: c.DATA_DIR,
     logLevel: c.LOG_LEVEL,
@@ -63,6 +189,8 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     applicationId: c.DISCORD_APPLICATION_ID,
     guildId: c.DISCORD_GUILD_ID,
     apiUrl: c.DISCORD_API_URL,
+    storeUrl: c.STORE_URL,
+    digests,
   });
 }
 

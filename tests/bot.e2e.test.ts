@@ -67,6 +67,8 @@ beforeAll(async () => {
     applicationId: standin.applicationId,
     guildId: standin.guildId,
     apiUrl: standin.apiUrl,
+    storeUrl: `sqlite://${path.join(dataDir, '..', `${path.basename(dataDir)}.sqlite`)}`,
+    digests: [],
   };
   const logger = createLogger({
     level: 'debug',

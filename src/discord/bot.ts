@@ -1,17 +1,27 @@
-// `sitrep start`: the Discord client wired to the dispatcher and the live data folder.
+// `sitrep start`: the Discord client wired to the dispatcher, the live data folder and the digests.
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import { commands as allCommands } from '../../commands/index.ts';
 import type { Command } from '../../commands/types.ts';
 import type { BotConfig } from '../config.ts';
+import { restSender } from '../digest/discord-sender.ts';
+import { createDigestRunner, type DigestRunner, type DigestSender } from '../digest/runner.ts';
+import { startDigestSchedules } from '../digest/scheduler.ts';
+import { createDigestService } from '../digest/service.ts';
+import { IncidentTracker } from '../digest/tracker.ts';
 import { LiveCatalog } from '../incidents/live.ts';
 import { formatProblem } from '../incidents/parse.ts';
 import type { Logger } from '../logger.ts';
+import { createStateStore, type StateStore } from '../state/store.ts';
 import { VERSION } from '../version.ts';
 import { createDispatcher } from './dispatcher.ts';
 
 export interface RunningBot {
   client: Client;
   live: LiveCatalog;
+  store: StateStore;
+  digests: DigestRunner;
+  /** Resolves once the latest data change has been noted for the digests. */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,16 +33,26 @@ export interface StartOptions {
   /** For tests: how often to rescan the data folder in the background. */
   pollMs?: number;
   deferAfterMs?: number;
+  /** For tests: digest retry pacing, and a sender that wraps the real one. */
+  digestRetry?: { attempts: number; backoffMs: number };
+  wrapSender?: (sender: DigestSender) => DigestSender;
 }
 
-export async function startBot({
-  config,
-  logger,
-  pollMs,
-  deferAfterMs,
-  commands = allCommands,
-}: StartOptions): Promise<RunningBot> {
-  const live = new LiveCatalog(config.dataDir, {
+export async function startBot(options: StartOptions): Promise<RunningBot> {
+  const { config, logger, pollMs, deferAfterMs, commands = allCommands } = options;
+  const store = createStateStore(config.storeUrl);
+  const tracker = new IncidentTracker(store);
+  let observing: Promise<unknown> = Promise.resolve();
+  const observe = (live: LiveCatalog) => {
+    observing = observing
+      .then(() => tracker.observe(live.snapshot.catalog))
+      .catch((error: unknown) =>
+        logger.error({ err: error }, 'could not record incident changes for digests'),
+      );
+    return observing;
+  };
+
+  const live: LiveCatalog = new LiveCatalog(config.dataDir, {
     ...(pollMs !== undefined ? { pollMs } : {}),
     onChange: (snapshot, changed) => {
       logger.info(
@@ -45,11 +65,16 @@ export async function startBot({
       );
       for (const problem of snapshot.problems.slice(0, 50))
         logger.warn({ file: problem.file }, formatProblem(problem));
+      void observe(live);
     },
     onError: (error) => logger.error({ err: error }, 'data reload failed'),
   });
   const first = await live.start();
-  logger.info({ dataDir: config.dataDir, incidents: first.catalog.size, files: first.files }, 'data loaded');
+  await observing;
+  logger.info(
+    { dataDir: config.dataDir, incidents: first.catalog.size, files: first.files, store: store.description },
+    'data loaded',
+  );
 
   const client = new Client({
     // Slash commands need no privileged intent: Guilds is all the gateway must send.
@@ -57,13 +82,36 @@ export async function startBot({
     rest: { api: config.apiUrl },
     allowedMentions: { parse: [] },
   });
+  const sender = restSender(client.rest);
+  const runner = createDigestRunner({
+    store,
+    tracker,
+    logger,
+    catalog: () => live.snapshot.catalog,
+    send: options.wrapSender ? options.wrapSender(sender) : sender,
+    ...(options.digestRetry ?? {}),
+  });
+  const digests: DigestRunner = {
+    ...runner,
+    async run(digest, how) {
+      await observing;
+      return runner.run(digest, how);
+    },
+  };
+  const digestService = createDigestService(config.digests, digests);
   const dispatcher = createDispatcher({
     commands,
     logger,
     ...(deferAfterMs !== undefined ? { deferAfterMs } : {}),
     context: () => {
       const snapshot = live.snapshot;
-      return { catalog: snapshot.catalog, now: new Date(), version: VERSION, loadedAt: snapshot.loadedAt };
+      return {
+        catalog: snapshot.catalog,
+        now: new Date(),
+        version: VERSION,
+        loadedAt: snapshot.loadedAt,
+        digests: digestService,
+      };
     },
   });
   client.on(Events.InteractionCreate, (interaction) => {
@@ -76,22 +124,32 @@ export async function startBot({
   client.on(Events.Warn, (message) => logger.warn(message));
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  let schedules: Awaited<ReturnType<typeof startDigestSchedules>> | undefined;
+  const stop = async () => {
+    live.stop();
+    await schedules?.stop();
+    await client.destroy();
+    await store.close();
+  };
   try {
     await client.login(config.token);
     await ready;
+    logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
+    // Digests start once the client is ready, so a catch-up run can post.
+    schedules = await startDigestSchedules({ digests: config.digests, runner: digests, store, logger });
   } catch (error) {
-    live.stop();
-    await client.destroy();
+    await stop();
     throw error;
   }
-  logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
 
   return {
     client,
     live,
-    async stop() {
-      live.stop();
-      await client.destroy();
+    store,
+    digests,
+    settled: async () => {
+      await observing;
     },
+    stop,
   };
 }

@@ -21,7 +21,14 @@ export async function deployCommands(
   const applicationId =
     config.applicationId ??
     ((await rest.get(Routes.currentApplication())) as RESTGetCurrentApplicationResult).id;
-  const body = commands.map((c) => c.data);
+  // discord.js builders give default_member_permissions as a string; Discord's published schema for
+  // this request says integer (a permission bit set below 2^54), which Discord accepts.
+  const body = commands.map((c) => {
+    const permissions = c.data.default_member_permissions;
+    return typeof permissions === 'string'
+      ? { ...c.data, default_member_permissions: Number(permissions) }
+      : c.data;
+  });
   const route = config.guildId
     ? Routes.applicationGuildCommands(applicationId, config.guildId)
     : Routes.applicationCommands(applicationId);

@@ -81,7 +81,7 @@ function headlineLines(incident: Incident, room: number): string[] {
 }
 
 /** One compact entry: place and type, every attributed casualty headline, the id for /incident. */
-function incidentEntry(incident: Incident, extra: string[] = []): AnswerField {
+export function incidentEntry(incident: Incident, extra: string[] = []): AnswerField {
   const top = `${formatPlaceShort(incident)} · ${formatEventType(incident)}`;
   const id = `id: ${incident.id}`;
   const fixed = [top, ...extra, id].reduce((n, line) => n + discordLength(line) + 1, 0);

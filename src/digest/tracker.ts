@@ -1,0 +1,107 @@
+// When the bot first saw each incident and when its content last changed, kept in the state store.
+// Digests select by these times ("new or changed since the channel's last digest"), not by event date.
+import { createHash } from 'node:crypto';
+import type { Catalog } from '../incidents/catalog.ts';
+import type { Incident } from '../incidents/schema.ts';
+import type { StateStore } from '../state/store.ts';
+import { type Facets, incidentFacets } from './facets.ts';
+
+export interface SeenVersion {
+  /** When the bot observed this version (ms since epoch). */
+  t: number;
+  facets: Facets;
+}
+
+export interface SeenRecord {
+  /** When the bot first saw the incident (ms). */
+  first: number;
+  /** Oldest first; the last is the current content. Only the latest few are kept. */
+  versions: SeenVersion[];
+}
+
+const SHARDS = 256;
+const KEEP_VERSIONS = 4;
+const facetCache = new WeakMap<Incident, Facets>();
+
+function facetsOf(incident: Incident): Facets {
+  let facets = facetCache.get(incident);
+  if (!facets) {
+    facets = incidentFacets(incident);
+    facetCache.set(incident, facets);
+  }
+  return facets;
+}
+
+function shardOf(id: string): string {
+  return createHash('sha1').update(id).digest('hex').slice(0, 2);
+}
+
+export class IncidentTracker {
+  private readonly records = new Map<string, SeenRecord>();
+  private lastObserved = 0;
+  private loaded = false;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Reads every shard once; later observations keep memory and store in step. */
+  async load(): Promise<void> {
+    if (this.loaded) return;
+    const keys = Array.from({ length: SHARDS }, (_, i) => `seen:${i.toString(16).padStart(2, '0')}`);
+    const shards = await Promise.all(keys.map((key) => this.store.get<Record<string, SeenRecord>>(key)));
+    for (const shard of shards) {
+      for (const [id, record] of Object.entries(shard ?? {})) {
+        this.records.set(id, record);
+        const latest = record.versions.at(-1)?.t ?? record.first;
+        this.lastObserved = Math.max(this.lastObserved, latest);
+      }
+    }
+    this.loaded = true;
+  }
+
+  /**
+   * Notes new incidents and changed content in `catalog`; returns the observation time. Saving the
+   * same content again changes nothing (the hash is of the content, not the file).
+   */
+  async observe(catalog: Catalog): Promise<number> {
+    await this.load();
+    const t = Math.max(this.now(), this.lastObserved + 1);
+    const dirty = new Set<string>();
+    for (const incident of catalog.incidents) {
+      const facets = facetsOf(incident);
+      const record = this.records.get(incident.id);
+      if (!record) {
+        this.records.set(incident.id, { first: t, versions: [{ t, facets }] });
+        dirty.add(shardOf(incident.id));
+      } else if (record.versions.at(-1)?.facets.hash !== facets.hash) {
+        record.versions.push({ t, facets });
+        if (record.versions.length > KEEP_VERSIONS)
+          record.versions.splice(0, record.versions.length - KEEP_VERSIONS);
+        dirty.add(shardOf(incident.id));
+      }
+    }
+    if (dirty.size > 0) {
+      const shards = new Map<string, Record<string, SeenRecord>>();
+      for (const [id, record] of this.records) {
+        const shard = shardOf(id);
+        if (!dirty.has(shard)) continue;
+        const entries = shards.get(shard) ?? {};
+        entries[id] = record;
+        shards.set(shard, entries);
+      }
+      await this.store.setMany([...shards].map(([shard, value]) => ({ key: `seen:${shard}`, value })));
+    }
+    this.lastObserved = t;
+    return t;
+  }
+
+  get lastObservedAt(): number {
+    return this.lastObserved;
+  }
+
+  record(id: string): SeenRecord | undefined {
+    return this.records.get(id);
+  }
+}

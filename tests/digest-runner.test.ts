@@ -1,0 +1,253 @@
+import { describe, expect, it } from 'vitest';
+import type { DigestConfig } from '../src/config.ts';
+import { composeDigest, DIGEST_CAPS, selectDigestItems } from '../src/digest/compose.ts';
+import { describeChanges, incidentFacets } from '../src/digest/facets.ts';
+import {
+  createDigestRunner,
+  DeliveryError,
+  type DigestSender,
+  type OutgoingMessage,
+} from '../src/digest/runner.ts';
+import { IncidentTracker } from '../src/digest/tracker.ts';
+import type { Catalog } from '../src/incidents/catalog.ts';
+import type { Incident } from '../src/incidents/schema.ts';
+import { createLogger } from '../src/logger.ts';
+import { makeCatalog, makeIncident } from './helpers/incidents.ts';
+import { memoryStore } from './helpers/memory-store.ts';
+
+const digest: DigestConfig = {
+  id: '1',
+  channelId: '111111111111111111',
+  cron: '0 7 * * *',
+  timezone: 'Europe/Berlin',
+  countries: [],
+  title: 'Morning briefing',
+  whenEmpty: 'quiet',
+};
+
+/** Like Discord: a message with a nonce already seen in the channel is not posted again. */
+function fakeDiscord() {
+  const posted: { channelId: string; message: OutgoingMessage }[] = [];
+  const byNonce = new Map<string, string>();
+  const failures: (DeliveryError | Error)[] = [];
+  const sender: DigestSender = {
+    async send(channelId, message) {
+      const failure = failures.shift();
+      if (failure) throw failure;
+      const key = `${channelId}:${message.nonce}`;
+      const existing = byNonce.get(key);
+      if (existing) return { id: existing };
+      const id = String(posted.length + 1);
+      posted.push({ channelId, message });
+      byNonce.set(key, id);
+      return { id };
+    },
+  };
+  return { sender, posted, failures };
+}
+
+const quiet = createLogger({ level: 'silent' });
+
+function setup(initial: Incident[]) {
+  const store = memoryStore();
+  let clock = Date.parse('2026-11-25T06:00:00Z');
+  const now = () => clock;
+  const tracker = new IncidentTracker(store, now);
+  let catalog: Catalog = makeCatalog(initial);
+  const discord = fakeDiscord();
+  const makeRunner = () =>
+    createDigestRunner({
+      store,
+      tracker,
+      catalog: () => catalog,
+      send: discord.sender,
+      logger: quiet,
+      now,
+      sleep: async () => {},
+      attempts: 3,
+      backoffMs: 1,
+    });
+  return {
+    store,
+    tracker,
+    discord,
+    runner: makeRunner(),
+    makeRunner,
+    async update(incidents: Incident[]) {
+      clock += 60_000;
+      catalog = makeCatalog(incidents);
+      await tracker.observe(catalog);
+    },
+    tick(ms = 60_000) {
+      clock += ms;
+    },
+  };
+}
+
+const syria = (id: string, date: string, extra: Partial<Parameters<typeof makeIncident>[0]> = {}) =>
+  makeIncident({ id, title: `Incident ${id}`, date: { start: date }, ...extra });
+
+const textOf = (posted: { message: OutgoingMessage }[]) => JSON.stringify(posted.map((p) => p.message));
+
+describe('digest composition', () => {
+  it('groups by country, newest first, and caps the first digest with "n more — /latest"', () => {
+    const incidents = Array.from({ length: DIGEST_CAPS.first + 3 }, (_, i) =>
+      makeIncident({
+        id: `i-${i}`,
+        date: { start: `2020-01-${String(i + 1).padStart(2, '0')}` },
+        location: i % 2 === 0 ? { country: 'Syria' } : { country: 'Iraq' },
+      }),
+    );
+    const catalog = makeCatalog(incidents);
+    const items = selectDigestItems(catalog, () => undefined, undefined, 1, []);
+    const composed = composeDigest({ ...digest, items, since: undefined, asOf: 1, whenEmpty: 'quiet' });
+    const titles = composed?.answer.sections.map((s) => s.title);
+    expect(titles?.slice(0, 2)).toEqual(['Syria', 'Iraq']);
+    expect(JSON.stringify(composed?.answer)).toContain('3 more — /latest');
+    expect(composed?.answer.content).toMatch(
+      /^Morning briefing · .* — 13 current incidents in Syria and Iraq \(first digest/,
+    );
+  });
+
+  it('stays quiet when empty, or says "nothing new" when configured to', () => {
+    expect(composeDigest({ ...digest, items: [], since: 1, asOf: 2, whenEmpty: 'quiet' })).toBeUndefined();
+    const posted = composeDigest({ ...digest, items: [], since: 1, asOf: 2, whenEmpty: 'post' });
+    expect(posted?.messages[0]?.content).toMatch(/^Morning briefing — nothing new since/);
+  });
+
+  it('filters by the digest countries, by name or ISO3', () => {
+    const catalog = makeCatalog([
+      makeIncident({ id: 'a', location: { country: 'Syria', iso3: 'SYR' } }),
+      makeIncident({ id: 'b', location: { country: 'Iraq', iso3: 'IRQ' } }),
+    ]);
+    expect(
+      selectDigestItems(catalog, () => undefined, undefined, 1, ['irq']).map((i) => i.incident.id),
+    ).toEqual(['b']);
+    expect(
+      selectDigestItems(catalog, () => undefined, undefined, 1, ['Syria']).map((i) => i.incident.id),
+    ).toEqual(['a']);
+  });
+
+  it('says what changed: a new claim, a new quote, a revised date', () => {
+    const before = syria('x', '2020-01-01');
+    const after = syria('x', '2020-01-02', {
+      casualties: [{ claimant: 'Health ministry', killed: { best: 4 }, source: 'src-1' }],
+      quotes: [{ speaker: 'A. Speaker', text: 'Words.', source: 'src-1' }],
+    });
+    expect(describeChanges(incidentFacets(before), after)).toEqual([
+      'new casualty claim by Health ministry',
+      'new quote (A. Speaker)',
+      'date revised (was 2020-01-01)',
+    ]);
+  });
+});
+
+describe('digest runs', () => {
+  it('posts the current incidents first, then only what is new, and nothing when nothing changed', async () => {
+    const t = setup([syria('a', '2020-01-01')]);
+    await t.tracker.observe(makeCatalog([syria('a', '2020-01-01')]));
+    expect((await t.runner.run(digest, { reason: 'scheduled' })).outcome).toBe('posted');
+    expect(textOf(t.discord.posted)).toContain('Incident a');
+
+    await t.update([syria('a', '2020-01-01'), syria('b', '2020-01-05')]);
+    await t.runner.run(digest, { reason: 'scheduled' });
+    expect(t.discord.posted).toHaveLength(2);
+    const second = textOf(t.discord.posted.slice(1));
+    expect(second).toContain('Incident b');
+    expect(second).not.toContain('Incident a');
+
+    // Re-saving without a change in content posts nothing.
+    await t.update([syria('a', '2020-01-01'), syria('b', '2020-01-05')]);
+    expect((await t.runner.run(digest, { reason: 'scheduled' })).outcome).toBe('empty');
+    expect(t.discord.posted).toHaveLength(2);
+  });
+
+  it('posts a changed incident again, marked as updated with what changed', async () => {
+    const t = setup([]);
+    await t.update([syria('a', '2020-01-01')]);
+    await t.runner.run(digest, { reason: 'scheduled' });
+    await t.update([
+      syria('a', '2020-01-01', { quotes: [{ speaker: 'Envoy', text: 'Stop.', source: 'src-1' }] }),
+    ]);
+    await t.runner.run(digest, { reason: 'scheduled' });
+    const second = textOf(t.discord.posted.slice(1));
+    expect(second).toContain('Updated: new quote (Envoy)');
+    expect(second).toMatch(/1 updated incident/);
+  });
+
+  it('retries a 502 and posts exactly once', async () => {
+    const t = setup([]);
+    await t.update([syria('a', '2020-01-01')]);
+    t.discord.failures.push(new DeliveryError('Discord answered 502', false, 502));
+    expect((await t.runner.run(digest, { reason: 'scheduled' })).outcome).toBe('posted');
+    expect(t.discord.posted).toHaveLength(1);
+  });
+
+  it('keeps the cursor and the pending run when Discord keeps failing, and delivers at the next run', async () => {
+    const t = setup([]);
+    await t.update([syria('a', '2020-01-01')]);
+    for (let i = 0; i < 3; i++)
+      t.discord.failures.push(new DeliveryError('Discord answered 503', false, 503));
+    const failed = await t.runner.run(digest, { reason: 'scheduled' });
+    expect(failed.outcome).toBe('failed');
+    expect(t.discord.posted).toHaveLength(0);
+    expect((await t.runner.state(digest)).cursor).toBeUndefined();
+    expect((await t.runner.state(digest)).pending).toBeDefined();
+
+    await t.runner.run(digest, { reason: 'scheduled' });
+    expect(t.discord.posted).toHaveLength(1);
+    expect(textOf(t.discord.posted)).toContain('Incident a');
+    expect((await t.runner.state(digest)).pending).toBeUndefined();
+  });
+
+  it('does not double a post when the process dies between the post and the cursor write', async () => {
+    const t = setup([]);
+    await t.update([syria('a', '2020-01-01')]);
+    // Discord accepts the message, then the store refuses the next write: the "crash".
+    const send = t.discord.sender.send;
+    t.discord.sender.send = async (channelId, message) => {
+      const result = await send(channelId, message);
+      t.store.failWrites = true;
+      return result;
+    };
+    expect((await t.runner.run(digest, { reason: 'scheduled' })).outcome).toBe('failed');
+    t.discord.sender.send = send;
+    t.store.failWrites = false;
+
+    const restarted = t.makeRunner();
+    expect((await restarted.run(digest, { reason: 'catch-up' })).outcome).not.toBe('failed');
+    expect(t.discord.posted).toHaveLength(1);
+    expect((await restarted.state(digest)).pending).toBeUndefined();
+  });
+
+  it('reports a channel that forbids the bot, without retrying, and other digests still post', async () => {
+    const t = setup([]);
+    await t.update([syria('a', '2020-01-01')]);
+    const other: DigestConfig = { ...digest, id: '2', channelId: '222222222222222222' };
+    t.discord.failures.push(new DeliveryError('Discord answered 403: Missing Access', true, 403));
+    const refused = await t.runner.run(digest, { reason: 'scheduled' });
+    expect(refused).toMatchObject({ outcome: 'failed', permanent: true });
+    expect((await t.runner.run(other, { reason: 'scheduled' })).outcome).toBe('posted');
+    expect(t.discord.posted.map((p) => p.channelId)).toEqual([other.channelId]);
+  });
+
+  it('never runs one digest twice at once', async () => {
+    const t = setup([]);
+    await t.update([syria('a', '2020-01-01')]);
+    const [first, second] = await Promise.all([
+      t.runner.run(digest, { reason: 'scheduled' }),
+      t.runner.run(digest, { reason: 'scheduled' }),
+    ]);
+    expect([first.outcome, second.outcome].sort()).toEqual(['busy', 'posted']);
+    expect(t.discord.posted).toHaveLength(1);
+  });
+
+  it('previews without posting or moving the cursor', async () => {
+    const t = setup([]);
+    await t.update([syria('a', '2020-01-01')]);
+    const answer = await t.runner.preview(digest);
+    expect(JSON.stringify(answer)).toContain('Incident a');
+    expect(t.discord.posted).toHaveLength(0);
+    expect((await t.runner.state(digest)).cursor).toBeUndefined();
+  });
+});

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { commands } from '../commands/index.ts';
 import { deployCommand, startCommand } from './cli/bot.ts';
 import { runConsole } from './cli/console.ts';
+import { digestCommand } from './cli/digest.ts';
 import { type CliIo, processIo } from './cli/io.ts';
 import { answerLine } from './cli/run.ts';
 import { writeSchema } from './cli/schema.ts';
@@ -18,6 +19,8 @@ Usage:
   sitrep console                      interactive: type slash commands, "help", "exit"
   sitrep validate [dir]               check every incident file; exit 1 on any problem
   sitrep schema [file]                write the JSON Schema for editors (default data/schema.json)
+  sitrep digest preview [n]           what digest n's next run would post (reads STORE_URL, posts nothing)
+  sitrep digest status                each digest's schedule, next run, last run and outcome
   sitrep deploy                       register the slash commands with Discord (needs DISCORD_TOKEN)
   sitrep start                        run the bot (needs DISCORD_TOKEN; same as npm start)
 
@@ -62,6 +65,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return await answerLine(rest.join(' '), { dataDir, json: values.json === true, io });
       case 'console':
         return await runConsole({ dataDir, io });
+      case 'digest':
+        return await digestCommand(rest, { dataDir, io });
       case 'start':
         return await startCommand(io);
       case 'deploy':

@@ -49,7 +49,9 @@ const timeZone = z
 const DIGEST_KEYS = ['CHANNEL', 'CRON', 'TIMEZONE', 'COUNTRIES', 'TITLE', 'WHEN_EMPTY'] as const;
 
 const digestSchema = z.object({
-  CHANNEL: snowflake,
+  CHANNEL: z
+    .string({ error: 'required: the id of the channel to post to (Developer Mode → right-click the channel → Copy Channel ID)' })
+    .pipe(snowflake),
   CRON: z
     .string({ error: 'required: a cron schedule such as "0 7 * * *" (5 fields, or 6 with seconds)' })
     .trim()

@@ -1,0 +1,67 @@
+// `sitrep digest preview [n]` and `sitrep digest status`: the digest commands, offline. They read the
+// state store (STORE_URL) but never write to it or post anything.
+
+import { loadDigestSettings } from '../config.ts';
+import { createDigestRunner } from '../digest/runner.ts';
+import { createDigestService } from '../digest/service.ts';
+import { IncidentTracker } from '../digest/tracker.ts';
+import { UserError } from '../errors.ts';
+import { loadCatalog } from '../incidents/load.ts';
+import { createLogger } from '../logger.ts';
+import { toText } from '../render/text.ts';
+import type { StateStore } from '../state/store.ts';
+import { createStateStore } from '../state/store.ts';
+import type { CliIo } from './io.ts';
+
+/** A store that reads through and keeps writes in memory, so a preview changes nothing on disk. */
+function readOnly(store: StateStore): StateStore {
+  const written = new Map<string, unknown>();
+  return {
+    description: `${store.description} (read-only)`,
+    async get<T>(key: string) {
+      return (written.has(key) ? written.get(key) : await store.get<T>(key)) as T | undefined;
+    },
+    async set(key, value) {
+      written.set(key, value);
+    },
+    async setMany(entries) {
+      for (const { key, value } of entries) written.set(key, value);
+    },
+    async delete(key) {
+      written.set(key, undefined);
+    },
+    close: () => store.close(),
+  };
+}
+
+export async function digestCommand(
+  args: string[],
+  options: { dataDir: string; io: CliIo },
+): Promise<number> {
+  const [verb, id] = args;
+  if (verb !== 'preview' && verb !== 'status') {
+    throw new UserError('Usage: sitrep digest preview [n] | sitrep digest status');
+  }
+  const settings = loadDigestSettings();
+  const store = readOnly(createStateStore(settings.storeUrl));
+  try {
+    const loaded = await loadCatalog(options.dataDir);
+    const tracker = new IncidentTracker(store);
+    await tracker.observe(loaded.catalog);
+    const runner = createDigestRunner({
+      store,
+      tracker,
+      catalog: () => loaded.catalog,
+      logger: createLogger({ level: 'silent' }),
+      send: {
+        send: () => Promise.reject(new Error('the offline preview never posts')),
+      },
+    });
+    const service = createDigestService(settings.digests, runner);
+    const answer = verb === 'preview' ? await service.preview(id) : await service.status();
+    options.io.out(`${toText(answer)}\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadBaseConfig, loadBotConfig, loadDigestSettings } from '../src/config.ts';
+
+const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.ghijklmnopqrstuvwxyz0123';
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('has sensible defaults', () => {
+    expect(loadBaseConfig({})).toEqual({ dataDir: './data', logLevel: 'info' });
+    const bot = loadBotConfig({ DISCORD_TOKEN: token });
+    expect(bot).toMatchObject({
+      apiUrl: 'https://discord.com/api',
+      storeUrl: 'sqlite://./var/sitrep.sqlite',
+      digests: [],
+      applicationId: undefined,
+    });
+    expect(Object.isFrozen(bot)).toBe(true);
+  });
+
+  it('treats an empty KEY= line as not set', () => {
+    expect(loadBotConfig({ DISCORD_TOKEN: token, DISCORD_GUILD_ID: '', DATA_DIR: ' ' }).dataDir).toBe('./data');
+  });
+
+  it('names every wrong key and never echoes a value', () => {
+    const message = errorOf(() =>
+      loadBotConfig({ DISCORD_TOKEN: 'bad token value', LOG_LEVEL: 'loud', STORE_URL: 'mysql://x', TZ: 'Mars/Olympus' }),
+    );
+    expect(message).toMatch(/DISCORD_TOKEN: does not look like a bot token/);
+    expect(message).toMatch(/LOG_LEVEL: expected one of/);
+    expect(message).toMatch(/STORE_URL: expected sqlite:\/\/path or redis:\/\/host:port/);
+    expect(message).toMatch(/TZ: expected an IANA time zone/);
+    expect(message).not.toContain('bad token value');
+  });
+
+  it('reads digests by number, with the zone falling back to DIGEST_TIMEZONE, then TZ', () => {
+    const settings = loadDigestSettings({
+      TZ: 'Europe/London',
+      DIGEST_TIMEZONE: 'Europe/Berlin',
+      DIGEST_2_CHANNEL: '222222222222222222',
+      DIGEST_2_CRON: '0 18 * * 1-5',
+      DIGEST_2_TIMEZONE: 'Asia/Beirut',
+      DIGEST_1_CHANNEL: '111111111111111111',
+      DIGEST_1_CRON: '0 0 7 * * *',
+      DIGEST_1_COUNTRIES: 'Syria, IRQ',
+      DIGEST_1_TITLE: 'Morning briefing',
+      DIGEST_1_WHEN_EMPTY: 'post',
+    });
+    expect(settings.digests).toEqual([
+      {
+        id: '1',
+        channelId: '111111111111111111',
+        cron: '0 0 7 * * *',
+        timezone: 'Europe/Berlin',
+        countries: ['Syria', 'IRQ'],
+        title: 'Morning briefing',
+        whenEmpty: 'post',
+      },
+      {
+        id: '2',
+        channelId: '222222222222222222',
+        cron: '0 18 * * 1-5',
+        timezone: 'Asia/Beirut',
+        countries: [],
+        title: 'Digest 2',
+        whenEmpty: 'quiet',
+      },
+    ]);
+    expect(loadDigestSettings({ TZ: 'Asia/Tokyo', DIGEST_1_CHANNEL: '111111111111111111', DIGEST_1_CRON: '0 7 * * *' }).digests[0]?.timezone).toBe('Asia/Tokyo');
+  });
+
+  it('stops on an invalid cron, time zone or channel id, and on a misspelt digest key', () => {
+    const message = errorOf(() =>
+      loadDigestSettings({
+        DIGEST_1_CHANNEL: '#briefings',
+        DIGEST_1_CRON: '61 * * * *',
+        DIGEST_1_TIMEZONE: 'Berlin',
+        DIGEST_2_CRON: '0 7 * *',
+        DIGEST_3_CHANEL: '1',
+      }),
+    );
+    expect(message).toMatch(/DIGEST_1_CHANNEL: expected a Discord id/);
+    expect(message).toMatch(/DIGEST_1_CRON: expected a cron schedule/);
+    expect(message).toMatch(/DIGEST_1_TIMEZONE: expected an IANA time zone/);
+    expect(message).toMatch(/DIGEST_2_CHANNEL: required: the id of the channel/);
+    expect(message).toMatch(/DIGEST_2_CRON: expected a cron schedule/);
+    expect(message).toMatch(/DIGEST_3_CHANEL: unknown digest setting/);
+  });
+});

@@ -50,7 +50,10 @@ const DIGEST_KEYS = ['CHANNEL', 'CRON', 'TIMEZONE', 'COUNTRIES', 'TITLE', 'WHEN_
 
 const digestSchema = z.object({
   CHANNEL: z
-    .string({ error: 'required: the id of the channel to post to (Developer Mode → right-click the channel → Copy Channel ID)' })
+    .string({
+      error:
+        'required: the id of the channel to post to (Developer Mode → right-click the channel → Copy Channel ID)',
+    })
     .pipe(snowflake),
   CRON: z
     .string({ error: 'required: a cron schedule such as "0 7 * * *" (5 fields, or 6 with seconds)' })
@@ -130,6 +133,22 @@ function parseDigests(
   return digests;
 }
 
+const idList = z
+  .string()
+  .transform((list) =>
+    list
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^\d{17,20}$/, { error: 'expected Discord ids (17 to 20 digits), separated by commas' }),
+    ),
+  );
+
 const digestPartSchema = baseSchema.extend({
   STORE_URL: z
     .string()
@@ -148,6 +167,8 @@ const botSchema = digestPartSchema.extend({
     .regex(/^[\w.-]+$/, { error: 'does not look like a bot token (letters, digits, ".", "-" and "_" only)' }),
   DISCORD_APPLICATION_ID: snowflake.optional(),
   DISCORD_GUILD_ID: snowflake.optional(),
+  ALLOWED_ROLE_IDS: idList.optional(),
+  ALLOWED_CHANNEL_IDS: idList.optional(),
   DISCORD_API_URL: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://discord.com/api' })
     .default('https://discord.com/api')
@@ -162,6 +183,8 @@ export type BotConfig = DigestSettings &
     applicationId: string | undefined;
     guildId: string | undefined;
     apiUrl: string;
+    /** Empty lists: everyone may ask, everywhere. */
+    access: Readonly<{ roleIds: readonly string[]; channelIds: readonly string[] }>;
   }>;
 
 function parseWithDigests<S extends typeof digestPartSchema>(schema: S, env: NodeJS.ProcessEnv) {
@@ -193,6 +216,7 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     apiUrl: c.DISCORD_API_URL,
     storeUrl: c.STORE_URL,
     digests,
+    access: Object.freeze({ roleIds: c.ALLOWED_ROLE_IDS ?? [], channelIds: c.ALLOWED_CHANNEL_IDS ?? [] }),
   });
 }
 

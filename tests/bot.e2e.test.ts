@@ -69,6 +69,7 @@ beforeAll(async () => {
     apiUrl: standin.apiUrl,
     storeUrl: `sqlite://${path.join(dataDir, '..', `${path.basename(dataDir)}.sqlite`)}`,
     digests: [],
+    access: { roleIds: [], channelIds: [] },
   };
   const logger = createLogger({
     level: 'debug',

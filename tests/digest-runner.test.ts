@@ -251,3 +251,30 @@ describe('digest runs', () => {
     expect((await t.runner.state(digest)).cursor).toBeUndefined();
   });
 });
+
+describe('digest runs when the state store is down', () => {
+  it('post nothing, keep the cursor, and deliver once, without duplicates, when the store is back', async () => {
+    const t = setup([]);
+    await t.update([syria('a', '2020-01-01')]);
+    await t.runner.run(digest, { reason: 'scheduled' });
+    expect(t.discord.posted).toHaveLength(1);
+
+    t.store.failWrites = true;
+    await expect(t.update([syria('a', '2020-01-01'), syria('b', '2020-01-03')])).rejects.toThrow(
+      'store unavailable',
+    );
+    expect((await t.runner.run(digest, { reason: 'scheduled' })).outcome).toBe('failed');
+    expect(t.discord.posted).toHaveLength(1);
+
+    t.store.failWrites = false;
+    t.tick();
+    await t.runner.run(digest, { reason: 'scheduled' });
+    await t.runner.run(digest, { reason: 'scheduled' });
+    expect(t.discord.posted).toHaveLength(2);
+    expect(textOf(t.discord.posted.slice(1))).toContain('Incident b');
+    // After a restart (a new tracker reading the store) nothing is new again.
+    const restarted = new IncidentTracker(t.store);
+    await restarted.load();
+    expect(restarted.record('b')).toBeDefined();
+  });
+});

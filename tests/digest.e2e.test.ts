@@ -157,6 +157,7 @@ describe.each(backends)('digests with $name state', ({ name, url, enabled }) => 
         every2s('2', ch2, 'Second desk'),
         every2s('3', ch3, 'Locked channel'),
       ],
+      access: { roleIds: [], channelIds: [] },
     };
     await deployCommands(commands, config);
     // The third channel forbids the bot.

@@ -172,14 +172,11 @@ export function createDigestRunner(options: RunnerOptions) {
         posted += pending.messages.length;
         since = pending.asOf;
       }
+      // Note the current data (cheap when nothing changed); this also saves changes an outage held back.
+      const catalog = options.catalog();
+      await tracker.observe(catalog);
       const asOf = tracker.lastObservedAt;
-      const items = selectDigestItems(
-        options.catalog(),
-        (id) => tracker.record(id),
-        since,
-        asOf,
-        digest.countries,
-      );
+      const items = selectDigestItems(catalog, (id) => tracker.record(id), since, asOf, digest.countries);
       const composed = composeDigest({ ...digest, items, since, asOf });
       if (!composed) {
         if (since === undefined || asOf > since) await store.set(digestKey(digest, 'cursor'), asOf);

@@ -38,7 +38,11 @@ function shardOf(id: string): string {
 
 export class IncidentTracker {
   private readonly records = new Map<string, SeenRecord>();
+  /** Shards changed in memory and not yet saved (a store outage): saved at the next observation. */
+  private readonly dirty = new Set<string>();
   private lastObserved = 0;
+  /** The last observation whose changes are all saved; digests cover changes up to here only. */
+  private lastSaved = 0;
   private loaded = false;
 
   constructor(
@@ -58,6 +62,7 @@ export class IncidentTracker {
         this.lastObserved = Math.max(this.lastObserved, latest);
       }
     }
+    this.lastSaved = this.lastObserved;
     this.loaded = true;
   }
 
@@ -68,7 +73,7 @@ export class IncidentTracker {
   async observe(catalog: Catalog): Promise<number> {
     await this.load();
     const t = Math.max(this.now(), this.lastObserved + 1);
-    const dirty = new Set<string>();
+    const dirty = this.dirty;
     for (const incident of catalog.incidents) {
       const facets = facetsOf(incident);
       const record = this.records.get(incident.id);
@@ -91,14 +96,19 @@ export class IncidentTracker {
         entries[id] = record;
         shards.set(shard, entries);
       }
+      this.lastObserved = t;
+      // On failure the shards stay dirty and the time stays unsaved, so no digest counts on them.
       await this.store.setMany([...shards].map(([shard, value]) => ({ key: `seen:${shard}`, value })));
+      dirty.clear();
     }
     this.lastObserved = t;
+    this.lastSaved = t;
     return t;
   }
 
+  /** The latest observation that is safely stored: digests cover changes seen up to this time. */
   get lastObservedAt(): number {
-    return this.lastObserved;
+    return this.lastSaved;
   }
 
   record(id: string): SeenRecord | undefined {

@@ -102,6 +102,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   const dispatcher = createDispatcher({
     commands,
     logger,
+    access: config.access,
     ...(deferAfterMs !== undefined ? { deferAfterMs } : {}),
     context: () => {
       const snapshot = live.snapshot;
@@ -122,6 +123,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn(message));
+  if (logger.isLevelEnabled('debug'))
+    client.on(Events.Debug, (message) => logger.debug({ source: 'discord.js' }, message));
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   let schedules: Awaited<ReturnType<typeof startDigestSchedules>> | undefined;

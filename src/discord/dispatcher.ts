@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import {
   type APIActionRowComponent,
   type APIButtonComponent,
+  type AttachmentPayload,
   type AutocompleteInteraction,
   type ButtonInteraction,
   ButtonStyle,
@@ -11,6 +12,7 @@ import {
   ComponentType,
   type Interaction,
   MessageFlags,
+  PermissionFlagsBits,
 } from 'discord.js';
 import type { Command, CommandContext, OptionValues } from '../../commands/types.ts';
 import { OPTION_LIMITS } from '../constants.ts';
@@ -27,12 +29,76 @@ export interface DispatcherOptions {
   logger: Logger;
   /** Defer when an answer is not ready by then, well inside Discord's 3-second window. */
   deferAfterMs?: number;
+  /** Who may ask and where: empty lists allow everyone and everywhere. */
+  access?: AccessRules;
+  /** Per-user pause between uses of the heavier commands, in ms, by command name. */
+  cooldowns?: Readonly<Record<string, number>>;
+  now?: () => number;
 }
+
+export interface AccessRules {
+  roleIds: readonly string[];
+  channelIds: readonly string[];
+}
+
+export const DEFAULT_COOLDOWNS: Readonly<Record<string, number>> = {
+  search: 3000,
+  casualties: 5000,
+  map: 10_000,
+};
 
 const NO_MENTIONS: { parse: [] } = { parse: [] };
 
-export function createDispatcher({ commands, context, logger, deferAfterMs = 1500 }: DispatcherOptions) {
+export function createDispatcher({
+  commands,
+  context,
+  logger,
+  deferAfterMs = 1500,
+  access = { roleIds: [], channelIds: [] },
+  cooldowns = DEFAULT_COOLDOWNS,
+  now = Date.now,
+}: DispatcherOptions) {
   const byName = new Map(commands.map((c) => [c.data.name, c]));
+  const lastUse = new Map<string, number>();
+
+  /** Throws a polite UserError when this member may not ask here. */
+  function checkAccess(interaction: Interaction): void {
+    if (access.channelIds.length > 0 && !access.channelIds.includes(interaction.channelId ?? '')) {
+      const parent =
+        interaction.channel && 'parentId' in interaction.channel ? interaction.channel.parentId : null;
+      if (!parent || !access.channelIds.includes(parent)) {
+        throw new UserError(
+          'sitrep does not answer in this channel. Ask in one of the channels the server set up for it.',
+        );
+      }
+    }
+    if (access.roleIds.length > 0 && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+      const roles = memberRoleIds(interaction);
+      if (!access.roleIds.some((id) => roles.includes(id))) {
+        throw new UserError(
+          'sitrep is limited to certain roles in this server, and you do not have one of them.',
+        );
+      }
+    }
+  }
+
+  function checkCooldown(interaction: ChatInputCommandInteraction): void {
+    const pause = cooldowns[interaction.commandName];
+    if (!pause) return;
+    const key = `${interaction.user.id}:${interaction.commandName}`;
+    const at = now();
+    const previous = lastUse.get(key);
+    if (previous !== undefined && at - previous < pause) {
+      const wait = Math.ceil((pause - (at - previous)) / 1000);
+      throw new UserError(
+        `/${interaction.commandName} can be used once every ${Math.round(pause / 1000)} s per person; please try again in ${wait} s.`,
+      );
+    }
+    lastUse.set(key, at);
+    if (lastUse.size > 10_000) {
+      for (const [k, t] of lastUse) if (at - t > 60_000) lastUse.delete(k);
+    }
+  }
 
   async function handle(interaction: Interaction): Promise<void> {
     const started = performance.now();
@@ -55,6 +121,7 @@ export function createDispatcher({ commands, context, logger, deferAfterMs = 150
     const focused = interaction.options.getFocused(true);
     let choices: { name: string; value: string }[] = [];
     try {
+      checkAccess(interaction);
       choices =
         command?.autocomplete?.(
           { name: focused.name, value: String(focused.value) },
@@ -62,7 +129,8 @@ export function createDispatcher({ commands, context, logger, deferAfterMs = 150
           context(),
         ) ?? [];
     } catch (error) {
-      logger.warn({ err: error, ...describe(interaction) }, 'autocomplete failed');
+      if (!(error instanceof UserError))
+        logger.warn({ err: error, ...describe(interaction) }, 'autocomplete failed');
     }
     await interaction.respond(
       choices
@@ -78,6 +146,8 @@ export function createDispatcher({ commands, context, logger, deferAfterMs = 150
   async function chatInput(interaction: ChatInputCommandInteraction): Promise<void> {
     if (!interaction.inGuild())
       throw new UserError('sitrep answers in server channels, not in direct messages.');
+    checkAccess(interaction);
+    checkCooldown(interaction);
     const command = byName.get(interaction.commandName);
     if (!command)
       throw new UserError(
@@ -127,6 +197,7 @@ export function createDispatcher({ commands, context, logger, deferAfterMs = 150
       );
       return;
     }
+    checkAccess(interaction);
     const { state } = decoded;
     const command = byName.get(state.command);
     if (!command) throw new UserError(`/${state.command} no longer exists. Run another command.`);
@@ -211,13 +282,24 @@ function joinContent(note: string, content: string | undefined): string {
 
 type Payload = MessagePayload & { components?: APIActionRowComponent<APIButtonComponent>[] };
 
+/** The page's attachments as discord.js uploads them; the description is the image's alt text. */
+function toFiles(payload: Payload): AttachmentPayload[] {
+  return (payload.attachments ?? []).map((file) => ({
+    attachment: Buffer.from(file.data),
+    name: file.name,
+    description: file.description,
+  }));
+}
+
 function toReply(payload: Payload) {
+  const files = toFiles(payload);
   return {
     ...(payload.content !== undefined ? { content: payload.content } : {}),
     embeds: payload.embeds,
     components: payload.components ?? [],
     allowedMentions: NO_MENTIONS,
     ...(payload.flags !== undefined ? { flags: payload.flags } : {}),
+    ...(files.length > 0 ? { files } : {}),
   };
 }
 
@@ -227,6 +309,10 @@ function toEdit(payload: Payload) {
     embeds: payload.embeds,
     components: payload.components ?? [],
     allowedMentions: NO_MENTIONS,
+    // An edit keeps the message's old files unless told otherwise: the page's own files replace them
+    // (paging back to the first page must not upload the chart a second time).
+    attachments: [],
+    files: toFiles(payload),
   };
 }
 
@@ -240,6 +326,12 @@ export function optionValues(data: readonly CommandInteractionOption[]): OptionV
     } else if (option.value !== undefined && option.value !== null) values[option.name] = option.value;
   }
   return values;
+}
+
+function memberRoleIds(interaction: Interaction): string[] {
+  const roles = interaction.member?.roles;
+  if (!roles) return [];
+  return Array.isArray(roles) ? roles : [...roles.cache.keys()];
 }
 
 function describe(interaction: Interaction) {

@@ -18,11 +18,11 @@ export const DEFAULT_STORE_URL = 'sqlite://./var/sitrep.sqlite';
 
 /** `sqlite://./var/x.sqlite`, `sqlite:///abs/path.sqlite`, `sqlite://:memory:`, `redis://…`, `rediss://…`. */
 export function createStateStore(url: string = DEFAULT_STORE_URL): StateStore {
-  const parsed = new URL(url);
-  if (parsed.protocol === 'sqlite:') {
+  if (url.startsWith('sqlite://')) {
     const file = url.slice('sqlite://'.length) || './var/sitrep.sqlite';
     return wrap(new Keyv({ store: new SqliteWasmStore(file), namespace: 'sitrep' }), `SQLite ${file}`);
   }
+  const parsed = new URL(url);
   if (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:') {
     const redis = new KeyvRedis(url, {
       throwOnConnectError: true,

@@ -86,13 +86,17 @@ export function makeUser(id: string, username: string, bot = false): APIUser {
   } satisfies APIUser;
 }
 
-export function makeMember(user: APIUser, permissions: bigint | string = Permissions.member) {
+export function makeMember(
+  user: APIUser,
+  permissions: bigint | string = Permissions.member,
+  roles: string[] = [],
+) {
   return {
     user,
     nick: null,
     avatar: null,
     banner: null,
-    roles: [],
+    roles,
     joined_at: new Date(Date.now() - 86_400_000).toISOString(),
     premium_since: null,
     deaf: false,
@@ -114,6 +118,8 @@ export interface StandinGuild {
   id: string;
   name: string;
   channels: StandinChannel[];
+  /** Extra roles (besides @everyone), by id and name. */
+  roles?: { id: string; name: string }[];
 }
 
 export function makeTextChannel(channel: StandinChannel, position = 0) {
@@ -164,7 +170,15 @@ export function makeGuildCreate(guild: StandinGuild, botUser: APIUser): GatewayG
     verification_level: GuildVerificationLevel.Low,
     default_message_notifications: GuildDefaultMessageNotifications.OnlyMentions,
     explicit_content_filter: GuildExplicitContentFilter.AllMembers,
-    roles: [everyone],
+    roles: [
+      everyone,
+      ...(guild.roles ?? []).map((role, i) => ({
+        ...everyone,
+        id: role.id,
+        name: role.name,
+        position: i + 1,
+      })),
+    ],
     emojis: [],
     features: [],
     mfa_level: GuildMFALevel.None,

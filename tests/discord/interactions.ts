@@ -52,6 +52,8 @@ export interface Invoker {
   channelId?: string;
   /** Invoke from a DM with the bot instead of a guild. */
   dm?: boolean;
+  /** Role ids the member has. */
+  roles?: string[];
   locale?: string;
 }
 
@@ -155,7 +157,7 @@ function base(ctx: BuilderContext, who: Invoker, type: InteractionType, data: un
     guild_locale: 'en-US',
     channel: makeTextChannel(channel),
     channel_id: channel.id,
-    member: makeMember(user, permissions),
+    member: makeMember(user, permissions, who.roles ?? []),
     authorizing_integration_owners: { '0': guild.id },
     context: 0,
   };

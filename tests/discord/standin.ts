@@ -69,7 +69,12 @@ export interface StandinOptions {
   applicationId?: string;
   botUsername?: string;
   /** Guilds the bot is in. Default: one guild "Sitrep Test" with a text channel "briefings". */
-  guilds?: Array<{ id?: string; name?: string; channels?: Array<{ id?: string; name?: string }> }>;
+  guilds?: Array<{
+    id?: string;
+    name?: string;
+    channels?: Array<{ id?: string; name?: string }>;
+    roles?: Array<{ id: string; name: string }>;
+  }>;
   /** HELLO heartbeat_interval. Default 41 250 ms (Discord's); make it small to exercise heartbeats. */
   heartbeatIntervalMs?: number;
   /** Validate bodies with strict objects (unknown keys are violations). Default true. */
@@ -409,6 +414,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
         name: channel.name ?? `channel-${n + 1}`,
         guildId: id,
       })),
+      ...(spec.roles ? { roles: spec.roles } : {}),
     };
   });
   const channels = new Map<string, StandinChannel>();

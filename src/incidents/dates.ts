@@ -3,6 +3,7 @@
 // count back from `now` in UTC, the calendar incident dates are written in.
 import { UserError } from '../errors.ts';
 import { isCalendarDate } from './schema.ts';
+import { cutCodePoints } from './text.ts';
 
 const FORMS =
   'Use a date as YYYY-MM-DD, YYYY-MM or YYYY, a time back from today such as 24h, 7d, 2w, 3m or 1y ' +
@@ -50,7 +51,7 @@ export function parseUntil(input: string, now: Date): string {
 
 function parseDateOption(input: string, now: Date, edge: 'start' | 'end'): string {
   const text = input.trim().toLowerCase().replace(/\s+/g, ' ');
-  const shown = input.trim().slice(0, 40);
+  const shown = cutCodePoints(input.trim(), 40);
   if (text === '') throw new UserError(`Give a date. ${FORMS}`);
 
   const absolute = /^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$/.exec(text);

@@ -6,7 +6,7 @@ import { parseSince, parseUntil } from './dates.ts';
 import type { Incident } from './schema.ts';
 import { closestNames } from './similar.ts';
 import { EVENT_TYPES, type EventType, SUB_EVENT_TYPES, type SubEventType, slugifyLabel } from './taxonomy.ts';
-import { foldKey } from './text.ts';
+import { cutCodePoints, foldKey } from './text.ts';
 
 export interface Country {
   /** The spelling most incidents use. */
@@ -83,7 +83,7 @@ export function resolveCountry(catalog: Catalog, input: string): Country {
   }
   const names = index.countries.map((c) => c.name);
   const close = closestNames(input, names, 5);
-  const shown = input.trim().slice(0, 60);
+  const shown = cutCodePoints(input.trim(), 60);
   if (names.length === 0) throw new UserError(`No incidents in "${shown}": there are no incidents loaded.`);
   if (close.length > 0) throw new UserError(`No incidents in "${shown}". Did you mean ${listOr(close)}?`);
   throw new UserError(
@@ -100,7 +100,7 @@ export function resolveType(input: string): TypeFilter {
   if (Object.hasOwn(SUB_EVENT_TYPES, slug)) return { sub: slug as SubEventType };
   const labels = [...Object.values(EVENT_TYPES), ...Object.values(SUB_EVENT_TYPES).map((s) => s.label)];
   const close = closestNames(input, labels, 3);
-  const shown = input.trim().slice(0, 60);
+  const shown = cutCodePoints(input.trim(), 60);
   throw new UserError(
     `Unknown type "${shown}".${close.length > 0 ? ` Did you mean ${listOr(close)}?` : ''} ` +
       `Event types: ${Object.values(EVENT_TYPES).join(', ')}; or an ACLED sub-event type such as ` +

@@ -4,6 +4,7 @@ import { type Catalog, incidentSortDate } from './catalog.ts';
 import type { Incident } from './schema.ts';
 import { incidentsWithTitleLike } from './search.ts';
 import { incidentChoices } from './suggest.ts';
+import { cutCodePoints } from './text.ts';
 
 /** The incident with this id (exactly, else ignoring case and surrounding spaces), or a UserError with hints. */
 export function getIncident(catalog: Catalog, id: string): Incident {
@@ -14,7 +15,7 @@ export function getIncident(catalog: Catalog, id: string): Incident {
   if (relaxed) return relaxed.incident;
   if (id.trim() === '')
     throw new UserError('Give an incident id: start typing an id or a title to pick one.');
-  const shown = id.trim().slice(0, 100);
+  const shown = cutCodePoints(id.trim(), 100);
   const hints = similarIncidents(catalog, id, 3).map((i) => `${i.id} (${i.title}, ${incidentSortDate(i)})`);
   throw new UserError(
     `No incident with id "${shown}".${hints.length > 0 ? ` Did you mean: ${hints.join('; ')}?` : ''}`,

@@ -41,6 +41,9 @@ export function parseIncidentFile(file: string, bytes: Uint8Array | string): Par
   let content: string;
   if (typeof bytes === 'string') content = bytes;
   else {
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+      return fail({ message: 'UTF-16 text, not UTF-8 (save the file as UTF-8)' });
+    }
     try {
       content = utf8.decode(bytes);
     } catch {
@@ -49,9 +52,18 @@ export function parseIncidentFile(file: string, bytes: Uint8Array | string): Par
   }
   if (content.charCodeAt(0) === 0xfeff) content = content.slice(1);
   if (content.trim() === '') return fail({ message: 'the file is empty' });
+  // Text files hold no NUL; UTF-16 without a byte-order mark is full of them.
+  if (content.includes('\u0000')) {
+    return fail({ message: 'contains NUL bytes: not UTF-8 text (UTF-16?); save the file as UTF-8' });
+  }
 
   const raw = file.toLowerCase().endsWith('.json') ? parseJson(content) : parseYaml(content);
   if ('error' in raw) return fail(raw.error);
+  if (raw.value === null || typeof raw.value !== 'object') {
+    return fail({
+      message: 'expected an incident (fields such as id, title and date) or a list of incidents',
+    });
+  }
 
   const items = Array.isArray(raw.value) ? raw.value : [raw.value];
   const listed = Array.isArray(raw.value);
@@ -125,8 +137,16 @@ function parseYaml(content: string): RawResult {
   return { value: values.length === 1 ? values[0] : values.flat() };
 }
 
-/** `data/x.yaml: casualties[0].killed.best: expected a whole number ≥ 0` */
+/**
+ * `data/x.yaml: casualties[0].killed.best: expected a whole number ≥ 0`. Always one line: control
+ * characters (from a file name, a field name or a parser's message) are shown as \u escapes, so a
+ * file cannot move the cursor or recolour the terminal of whoever runs `sitrep validate`.
+ */
 export function formatProblem(p: LoadProblem): string {
   const where = p.field !== undefined ? `: ${p.field}` : p.line !== undefined ? `: line ${p.line}` : '';
-  return `${p.file}${where}: ${p.message}`;
+  return `${p.file}${where}: ${p.message}`.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

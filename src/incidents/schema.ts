@@ -22,17 +22,49 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
+function bothCalendarDates(a: string, b: string): boolean {
+  return isCalendarDate(a) && isCalendarDate(b);
+}
+
 const isoDate = z
   .string({ error: 'expected a date as YYYY-MM-DD' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date as YYYY-MM-DD', abort: true })
   .refine(isCalendarDate, { error: 'not a calendar date' });
+
+/**
+ * Control characters other than tab, line feed and carriage return (C0, DEL, C1): they move the cursor
+ * or recolour a terminal, and Discord shows them as boxes. Zero-width and right-to-left marks are not
+ * controls here: they belong in names.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function codePoint(char: string): string {
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Why `value` is not clean text (a control character, half a surrogate pair), or undefined. */
+export function textProblem(value: string): string | undefined {
+  const control = CONTROL_CHARACTER.exec(value);
+  if (control) return `contains a control character (${codePoint(control[0])})`;
+  const half = LONE_SURROGATE.exec(value);
+  if (half) return `contains half of a surrogate pair (${codePoint(half[0])}), not valid Unicode`;
+  return undefined;
+}
+
+const cleanText = (value: string, ctx: z.RefinementCtx) => {
+  const problem = textProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+};
 
 const text = (max: number) =>
   z
     .string({ error: 'expected text' })
     .trim()
     .min(1, { error: 'must not be empty' })
-    .max(max, { error: `at most ${max} characters` });
+    .max(max, { error: `at most ${max} characters` })
+    .superRefine(cleanText);
 
 const count = z
   .number({ error: 'expected a whole number ≥ 0' })
@@ -56,7 +88,8 @@ export const dateRangeSchema = z
     end: isoDate.optional(),
     precision: precisionSchema.default('day'),
   })
-  .refine((d) => d.end === undefined || d.end >= d.start, {
+  // Compared only as real dates: "2016-13-01" is already reported, and is not "after" anything.
+  .refine((d) => d.end === undefined || !bothCalendarDates(d.start, d.end) || d.end >= d.start, {
     error: 'end is before start',
     path: ['end'],
   });
@@ -138,7 +171,10 @@ export const figureSchema = z
 
 export const periodSchema = z
   .strictObject({ from: isoDate, to: isoDate.optional() })
-  .refine((p) => p.to === undefined || p.to >= p.from, { error: 'to is before from', path: ['to'] });
+  .refine((p) => p.to === undefined || !bothCalendarDates(p.from, p.to) || p.to >= p.from, {
+    error: 'to is before from',
+    path: ['to'],
+  });
 
 /** UCDP GED's breakdown of deaths by side. */
 export const breakdownSchema = z.strictObject({
@@ -179,7 +215,10 @@ export const quoteSchema = z.strictObject({
 export const sourceSchema = z.strictObject({
   id: slug,
   name: text(LIMITS.name),
-  url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  url: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+    .superRefine(cleanText)
+    .optional(),
   published: isoDate.optional(),
   /** Who owns or steers it, where known: "state-affiliated (Iran)", "state news agency (Syria)". */
   affiliation: text(LIMITS.name).optional(),
@@ -276,8 +315,32 @@ export function parseIncident(
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
-  if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) return 'required';
+  if (issue.code !== 'invalid_type' && issue.code !== 'invalid_value') return issue.message;
+  const value = valueAt(raw, issue.path);
+  // A missing enum (type.event) is an invalid_value; a missing anything else an invalid_type.
+  if (value === undefined) return 'required';
+  if (issue.code !== 'invalid_type') return issue.message;
+  // zod's own wording ("Invalid input: expected object, received string") for the containers.
+  if (issue.expected === 'object') return `expected a mapping of fields, not ${describeValue(value)}`;
+  if (issue.expected === 'array') return `expected a list, not ${describeValue(value)}`;
   return issue.message;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'an empty value';
+  if (Array.isArray(value)) return 'a list';
+  switch (typeof value) {
+    case 'string':
+      return 'text';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'true/false';
+    case 'object':
+      return 'a mapping';
+    default:
+      return typeof value;
+  }
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {

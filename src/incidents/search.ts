@@ -7,7 +7,7 @@ import { type Catalog, incidentSortDate } from './catalog.ts';
 import { clampCount, countryIndex, given, resolveCountry, sinceOf } from './filters.ts';
 import type { Page, SearchHit, SearchQuery } from './queries.ts';
 import type { Incident } from './schema.ts';
-import { tokenize } from './text.ts';
+import { cutCodePoints, tokenize } from './text.ts';
 
 /** Searchable fields, in the order SearchHit.fields lists them. */
 export const SEARCH_FIELDS = ['title', 'summary', 'quotes', 'place', 'actors', 'tags'] as const;
@@ -124,7 +124,9 @@ export function searchIncidents(catalog: Catalog, q: SearchQuery, now: Date): Pa
     throw new UserError('Type what to search for: a word or a name, e.g. "Aleppo" or "toxic gas".');
   }
   if (words.every((w) => STOP_WORDS.has(w))) {
-    throw new UserError(`"${text.slice(0, 60)}" is too common to search for: add a name, a place or a word.`);
+    throw new UserError(
+      `"${cutCodePoints(text, 60)}" is too common to search for: add a name, a place or a word.`,
+    );
   }
   const count = clampCount(q.count, 5, 1, 10);
   const countryText = given(q.country);

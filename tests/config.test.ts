@@ -27,12 +27,19 @@ describe('configuration', () => {
   });
 
   it('treats an empty KEY= line as not set', () => {
-    expect(loadBotConfig({ DISCORD_TOKEN: token, DISCORD_GUILD_ID: '', DATA_DIR: ' ' }).dataDir).toBe('./data');
+    expect(loadBotConfig({ DISCORD_TOKEN: token, DISCORD_GUILD_ID: '', DATA_DIR: ' ' }).dataDir).toBe(
+      './data',
+    );
   });
 
   it('names every wrong key and never echoes a value', () => {
     const message = errorOf(() =>
-      loadBotConfig({ DISCORD_TOKEN: 'bad token value', LOG_LEVEL: 'loud', STORE_URL: 'mysql://x', TZ: 'Mars/Olympus' }),
+      loadBotConfig({
+        DISCORD_TOKEN: 'bad token value',
+        LOG_LEVEL: 'loud',
+        STORE_URL: 'mysql://x',
+        TZ: 'Mars/Olympus',
+      }),
     );
     expect(message).toMatch(/DISCORD_TOKEN: does not look like a bot token/);
     expect(message).toMatch(/LOG_LEVEL: expected one of/);
@@ -74,7 +81,13 @@ describe('configuration', () => {
         whenEmpty: 'quiet',
       },
     ]);
-    expect(loadDigestSettings({ TZ: 'Asia/Tokyo', DIGEST_1_CHANNEL: '111111111111111111', DIGEST_1_CRON: '0 7 * * *' }).digests[0]?.timezone).toBe('Asia/Tokyo');
+    expect(
+      loadDigestSettings({
+        TZ: 'Asia/Tokyo',
+        DIGEST_1_CHANNEL: '111111111111111111',
+        DIGEST_1_CRON: '0 7 * * *',
+      }).digests[0]?.timezone,
+    ).toBe('Asia/Tokyo');
   });
 
   it('stops on an invalid cron, time zone or channel id, and on a misspelt digest key', () => {

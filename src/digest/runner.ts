@@ -87,6 +87,7 @@ export function createDigestRunner(options: RunnerOptions) {
   const attempts = options.attempts ?? 5;
   const backoffMs = options.backoffMs ?? 1000;
   const running = new Map<string, Promise<RunOutcome>>();
+  let stopping = false;
 
   async function state(digest: DigestConfig): Promise<DigestState> {
     const [cursor, pending, last, lastScheduled] = await Promise.all([
@@ -123,6 +124,7 @@ export function createDigestRunner(options: RunnerOptions) {
             ? error
             : new DeliveryError(error instanceof Error ? error.message : String(error), false);
         if (failure.permanent || attempt >= attempts) throw failure;
+        if (stopping) throw new DeliveryError(`${failure.message}; shutting down, so the run resumes at the next start`, false);
         const wait = backoffMs * 2 ** (attempt - 1);
         logger.warn(
           { digest: digest.id, channelId: digest.channelId, attempt, waitMs: wait, err: failure.message },
@@ -215,6 +217,7 @@ export function createDigestRunner(options: RunnerOptions) {
   ): Promise<RunOutcome> {
     const key = digestKey(digest, 'run');
     const busy = running.get(key);
+    if (stopping) return { at: now(), scheduledFor, reason, outcome: 'busy', messages: 0, incidents: 0 };
     if (busy) {
       await busy;
       return { at: now(), scheduledFor, reason, outcome: 'busy', messages: 0, incidents: 0 };
@@ -238,7 +241,23 @@ export function createDigestRunner(options: RunnerOptions) {
     }
   }
 
-  return { run, preview, state };
+  /**
+   * Stops taking runs and waits (up to `timeoutMs`) for those under way: a run between retries gives up
+   * at once and keeps its pending state, so the next start finishes it with the same nonces.
+   */
+  async function stop(timeoutMs = 5000): Promise<void> {
+    stopping = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...running.values()]),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  return { run, preview, state, stop };
 }
 
 export type DigestRunner = ReturnType<typeof createDigestRunner>;

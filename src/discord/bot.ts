@@ -131,6 +131,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   const stop = async () => {
     live.stop();
     await schedules?.stop();
+    await runner.stop();
     await client.destroy();
     await store.close();
   };

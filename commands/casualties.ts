@@ -1,3 +1,6 @@
+import { withCasualtyChart } from '../src/charts/answers.ts';
+import { renderCasualtyChart } from '../src/charts/casualties.ts';
+import { resolveCountry } from '../src/incidents/filters.ts';
 import { casualtyClaims, suggestCountries } from '../src/incidents/queries.ts';
 import { presentCasualties } from '../src/render/present.ts';
 import { optional } from '../src/util.ts';
@@ -13,13 +16,16 @@ export const casualtiesCommand: Command = {
     .addStringOption(sinceOption)
     .addStringOption(untilOption)
     .toJSON(),
-  execute(options, { catalog, now }) {
+  async execute(options, { catalog, now }) {
     const query = {
       ...optional('country', stringOption(options, 'country')),
       ...optional('since', stringOption(options, 'since')),
       ...optional('until', stringOption(options, 'until')),
     };
-    return presentCasualties(casualtyClaims(catalog, query, now), query);
+    const result = casualtyClaims(catalog, query, now);
+    const country = query.country === undefined ? undefined : resolveCountry(catalog, query.country).name;
+    const title = country === undefined ? 'Casualty claims' : `Casualty claims in ${country}`;
+    return withCasualtyChart(presentCasualties(result, query), await renderCasualtyChart(result, { title }));
   },
   autocomplete(focused, _options, { catalog }) {
     return focused.name === 'country' ? suggestCountries(catalog, focused.value) : [];

@@ -4,6 +4,7 @@ import { casualtiesCommand } from './casualties.ts';
 import { digestAdminCommand, digestCommand } from './digest.ts';
 import { incidentCommand } from './incident.ts';
 import { latestCommand } from './latest.ts';
+import { mapCommand } from './map.ts';
 import { quotesCommand } from './quotes.ts';
 import { searchCommand } from './search.ts';
 import type { Command } from './types.ts';
@@ -14,6 +15,7 @@ export const commands: readonly Command[] = [
   quotesCommand,
   searchCommand,
   casualtiesCommand,
+  mapCommand,
   digestCommand,
   digestAdminCommand,
   aboutCommand,

@@ -10,6 +10,7 @@ import { writeSchema } from './cli/schema.ts';
 import { validateFolder } from './cli/validate.ts';
 import { ConfigError, loadBaseConfig, loadEnvFile } from './config.ts';
 import { UserError } from './errors.ts';
+import { importCommand } from './import/command.ts';
 import { VERSION } from './version.ts';
 
 const HELP = `sitrep ${VERSION}: conflict briefings in Discord, and offline in your terminal
@@ -19,6 +20,7 @@ Usage:
   sitrep console                      interactive: type slash commands, "help", "exit"
   sitrep validate [dir]               check every incident file; exit 1 on any problem
   sitrep schema [file]                write the JSON Schema for editors (default data/schema.json)
+  sitrep import acled|ucdp FILE       import an ACLED or UCDP GED CSV export (--out DIR; see sitrep import)
   sitrep digest preview [n]           what digest n's next run would post (reads STORE_URL, posts nothing)
   sitrep digest status                each digest's schedule, next run, last run and outcome
   sitrep deploy                       register the slash commands with Discord (needs DISCORD_TOKEN)
@@ -27,6 +29,7 @@ Usage:
 Options:
   --data DIR      incident folder (default: DATA_DIR, then ./data)
   --json          print Discord message payloads instead of text (run)
+  --out DIR       where run writes images such as charts (default: ./var/out)
   -h, --help      this help
   -v, --version   the version
 
@@ -62,7 +65,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       case 'run':
         if (rest.length === 0)
           throw new UserError('sitrep run needs a command line, e.g. sitrep run "/latest count:3"');
-        return await answerLine(rest.join(' '), { dataDir, json: values.json === true, io });
+        return await answerLine(rest.join(' '), {
+          dataDir,
+          json: values.json === true,
+          io,
+          outDir: values.out,
+        });
       case 'console':
         return await runConsole({ dataDir, io });
       case 'digest':
@@ -73,6 +81,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return await deployCommand(io);
       case 'schema':
         return await writeSchema(rest[0] ?? 'data/schema.json', io);
+      case 'import':
+        return await importCommand(rest, { dataDir, io, out: values.out });
       default:
         throw new UserError(`Unknown command "${verb}". Run sitrep --help.`);
     }
@@ -93,6 +103,7 @@ function parseCli(argv: string[]) {
     options: {
       data: { type: 'string' },
       json: { type: 'boolean' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

@@ -1,4 +1,6 @@
 // `sitrep run "/latest count:3"`: one slash command answered offline through the bot's own handlers.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { commands } from '../../commands/index.ts';
 import type { CommandContext } from '../../commands/types.ts';
 import type { Catalog } from '../incidents/catalog.ts';
@@ -22,14 +24,57 @@ export async function answerSlashLine(
   return command.execute(options, context);
 }
 
-export function printAnswer(answer: Answer, json: boolean, io: CliIo): void {
-  if (json) io.out(`${JSON.stringify(toDiscordPages(answer), null, 2)}\n`);
-  else io.out(`${toText(answer)}\n`);
+/** Default folder for the images of `sitrep run`. */
+export const DEFAULT_OUT_DIR = './var/out';
+
+/**
+ * Prints the answer as text, or as Discord payloads (`json`) in which each attachment shows its name,
+ * description, size and, when written, its path instead of its bytes.
+ */
+export function printAnswer(
+  answer: Answer,
+  json: boolean,
+  io: CliIo,
+  written: ReadonlyMap<string, string> = new Map(),
+): void {
+  if (!json) {
+    io.out(`${toText(answer)}\n`);
+    for (const path of written.values()) io.out(`Image written: ${path}\n`);
+    return;
+  }
+  const pages = toDiscordPages(answer).map(({ attachments, ...page }) =>
+    attachments === undefined
+      ? page
+      : {
+          ...page,
+          attachments: attachments.map((file) => ({
+            name: file.name,
+            description: file.description,
+            bytes: file.data.length,
+            ...(written.has(file.name) ? { path: written.get(file.name) } : {}),
+          })),
+        },
+  );
+  io.out(`${JSON.stringify(pages, null, 2)}\n`);
+}
+
+/** Writes the answer's attachments into `dir` (created if missing); their name → path. */
+export async function writeAttachments(answer: Answer, dir: string): Promise<Map<string, string>> {
+  const written = new Map<string, string>();
+  const files = answer.attachments ?? [];
+  if (files.length === 0) return written;
+  await mkdir(dir, { recursive: true });
+  for (const file of files) {
+    const path = join(dir, basename(file.name));
+    await writeFile(path, file.data);
+    written.set(file.name, path);
+  }
+  return written;
 }
 
 export async function answerLine(
   line: string,
-  options: { dataDir: string; json: boolean; io: CliIo },
+  options: { dataDir: string; json: boolean; io: CliIo; outDir?: string | undefined },
 ): Promise<number> {
   const { io } = options;
   const loaded = await loadCatalog(options.dataDir);
@@ -38,6 +83,8 @@ export async function answerLine(
       `warning: ${loaded.problems.length} problem(s) in ${options.dataDir}; those files are skipped (details: sitrep validate ${options.dataDir})\n`,
     );
   }
-  printAnswer(await answerSlashLine(line, loaded.catalog, loaded.loadedAt), options.json, io);
+  const answer = await answerSlashLine(line, loaded.catalog, loaded.loadedAt);
+  const written = await writeAttachments(answer, options.outDir ?? DEFAULT_OUT_DIR);
+  printAnswer(answer, options.json, io, written);
   return 0;
 }

@@ -16,6 +16,17 @@ export interface Section {
   footer?: string;
   /** 0xRRGGBB */
   color?: number;
+  /** The name of one of the answer's attachments, shown as this section's picture. */
+  image?: string;
+}
+
+/** A file sent with the answer, such as a chart. */
+export interface Attachment {
+  /** File name, e.g. "casualties.png". */
+  name: string;
+  data: Uint8Array;
+  /** The text alternative: what the picture shows, for people who cannot see it. Required. */
+  description: string;
 }
 
 export interface Answer {
@@ -24,4 +35,6 @@ export interface Answer {
   sections: Section[];
   /** Shown only to the asker on Discord (user errors, previews). */
   ephemeral?: boolean;
+  /** Files sent with the first page on Discord; written to a folder by the offline CLI. */
+  attachments?: Attachment[];
 }

@@ -7,7 +7,7 @@
 // further embeds; no field is dropped), embeds are packed into pages of at most 10 embeds and 6000
 // characters, and a page count above `maxPages` ends with a notice saying what was left out.
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
-import type { Answer, Section } from './answer.ts';
+import type { Answer, Attachment, Section } from './answer.ts';
 import { EPHEMERAL_FLAG, DISCORD_LIMITS as L } from './limits.ts';
 import { escapeMarkdown, neutraliseMentions } from './markdown.ts';
 import { truncate } from './truncate.ts';
@@ -17,6 +17,8 @@ export interface MessagePayload {
   embeds: APIEmbed[];
   allowed_mentions: { parse: [] };
   flags?: number;
+  /** Files to upload with this page (the first page only); embeds show them as `attachment://name`. */
+  attachments?: Attachment[];
 }
 
 export interface PageOptions {
@@ -33,6 +35,8 @@ const CUT_LONG = '… (cut to fit Discord)';
 const BLANK = '\u200b';
 const NOTICE_ROOM = 200;
 const NOTICE_COLOR = 0x95a5a6;
+/** Discord's limit for an attachment's description (its alt text). */
+const ATTACHMENT_DESCRIPTION_MAX = 1024;
 
 interface Chunk {
   embed: APIEmbed;
@@ -48,8 +52,17 @@ interface Page {
 
 export function toDiscordPages(answer: Answer, options: PageOptions = {}): MessagePayload[] {
   const maxPages = Math.max(1, options.maxPages ?? DEFAULT_MAX_PAGES);
-  const pages = packPages(answer.sections.flatMap(sectionChunks));
+  const files = (answer.attachments ?? []).map(
+    (file): Attachment => ({
+      ...file,
+      description: truncate(file.description, ATTACHMENT_DESCRIPTION_MAX),
+    }),
+  );
+  const names = new Set(files.map((file) => file.name));
+  const pages = packPages(answer.sections.flatMap((section) => sectionChunks(section, names)));
   if (pages.length > maxPages) capPages(pages, maxPages);
+  // Files go with the first page only, so only its embeds can show them.
+  for (const page of pages.slice(1)) for (const embed of page.embeds) delete embed.image;
 
   const content = answer.content === undefined ? '' : fitEscaped(answer.content, L.content, CUT_LONG);
   const payloads = pages.map(
@@ -58,7 +71,8 @@ export function toDiscordPages(answer: Answer, options: PageOptions = {}): Messa
   const first = payloads[0] ?? { embeds: [], allowed_mentions: { parse: [] } };
   if (payloads.length === 0) payloads.push(first);
   if (content.trim() !== '') first.content = content;
-  else if (first.embeds.length === 0) first.content = 'Nothing to show.';
+  else if (first.embeds.length === 0 && files.length === 0) first.content = 'Nothing to show.';
+  if (files.length > 0) first.attachments = files;
   if (answer.ephemeral) for (const payload of payloads) payload.flags = EPHEMERAL_FLAG;
   return payloads;
 }
@@ -101,8 +115,11 @@ function embedSize(embed: APIEmbed): number {
   return size;
 }
 
-/** One section → one or more embeds, each within every per-embed limit and 6000 characters. */
-function sectionChunks(section: Section): Chunk[] {
+/**
+ * One section → one or more embeds, each within every per-embed limit and 6000 characters. Its image
+ * goes on the first, when it names one of the answer's `attachments`.
+ */
+function sectionChunks(section: Section, attachments: ReadonlySet<string>): Chunk[] {
   const rawTitle = section.title?.trim() ? section.title : undefined;
   const title = rawTitle === undefined ? undefined : fitEscaped(rawTitle, L.embedTitle, CUT);
   const footer = section.footer?.trim() ? fitFooter(section.footer) : undefined;
@@ -129,6 +146,9 @@ function sectionChunks(section: Section): Chunk[] {
   if (title !== undefined && isUsableUrl(section.url)) head.url = section.url;
   if (description !== undefined) head.description = description;
   if (color !== undefined) head.color = color;
+  if (section.image !== undefined && attachments.has(section.image)) {
+    head.image = { url: `attachment://${section.image}` };
+  }
 
   const chunks: Chunk[] = [];
   let current: Chunk = { embed: head, size: embedSize(head) };
@@ -153,7 +173,7 @@ function sectionChunks(section: Section): Chunk[] {
     current.size += footer.length;
   }
   chunks.push(current);
-  return chunks.filter((c) => c.size > 0);
+  return chunks.filter((c) => c.size > 0 || c.embed.image !== undefined);
 }
 
 /** Entries an embed shows: its fields, and its description as one. */

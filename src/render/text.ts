@@ -13,6 +13,9 @@ export function toText(answer: Answer, width: number = TEXT_WIDTH): string {
     const text = sectionText(section, width);
     if (text !== '') blocks.push(text);
   }
+  for (const file of answer.attachments ?? []) {
+    blocks.push(wrap(`Image ${clean(file.name)}: ${clean(file.description)}`, width, '  '));
+  }
   return blocks.join('\n\n');
 }
 

@@ -1,6 +1,7 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { OPTION_LIMITS } from '../src/constants.ts';
 import { UserError } from '../src/errors.ts';
+import { truncate } from '../src/render/truncate.ts';
 import { slashCommand } from './options.ts';
 import { type Command, type CommandContext, stringOption } from './types.ts';
 
@@ -33,7 +34,7 @@ export const digestCommand: Command = {
     return (context.digests?.digests ?? [])
       .filter((d) => d.id.startsWith(typed) || d.title.toLowerCase().includes(typed))
       .slice(0, OPTION_LIMITS.autocompleteChoices)
-      .map((d) => ({ name: `${d.id}: ${d.title}`.slice(0, OPTION_LIMITS.choice), value: d.id }));
+      .map((d) => ({ name: truncate(`${d.id}: ${d.title}`, OPTION_LIMITS.choice), value: d.id }));
   },
 };
 

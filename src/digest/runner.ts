@@ -124,7 +124,11 @@ export function createDigestRunner(options: RunnerOptions) {
             ? error
             : new DeliveryError(error instanceof Error ? error.message : String(error), false);
         if (failure.permanent || attempt >= attempts) throw failure;
-        if (stopping) throw new DeliveryError(`${failure.message}; shutting down, so the run resumes at the next start`, false);
+        if (stopping)
+          throw new DeliveryError(
+            `${failure.message}; shutting down, so the run resumes at the next start`,
+            false,
+          );
         const wait = backoffMs * 2 ** (attempt - 1);
         logger.warn(
           { digest: digest.id, channelId: digest.channelId, attempt, waitMs: wait, err: failure.message },

@@ -4,6 +4,7 @@ import type { DigestConfig } from '../config.ts';
 import { UserError } from '../errors.ts';
 import type { Answer, Section } from '../render/answer.ts';
 import { COLORS } from '../render/blocks.ts';
+import { truncate } from '../render/truncate.ts';
 import { formatZoned } from './compose.ts';
 import type { DigestRunner, RunOutcome } from './runner.ts';
 import { nextRunOf } from './scheduler.ts';
@@ -31,7 +32,7 @@ export function createDigestService(
     );
     if (!digest)
       throw new UserError(
-        `No digest "${id}". Digests: ${digests.map((d) => `${d.id} (${d.title})`).join(', ')}.`,
+        `No digest "${truncate(id, 60)}". Digests: ${digests.map((d) => `${d.id} (${d.title})`).join(', ')}.`,
       );
     return digest;
   };

@@ -17,9 +17,11 @@ import {
 import type { Command, CommandContext, OptionValues } from '../../commands/types.ts';
 import { OPTION_LIMITS } from '../constants.ts';
 import { UserError } from '../errors.ts';
+import { cutCodePoints } from '../incidents/text.ts';
 import type { Logger } from '../logger.ts';
 import type { Answer } from '../render/answer.ts';
 import { type MessagePayload, toDiscordPages } from '../render/discord.ts';
+import { presentError } from '../render/present.ts';
 import { truncate } from '../render/truncate.ts';
 import { decodePageId, encodePageId, hashPages, isPageId } from './paging.ts';
 
@@ -137,7 +139,7 @@ export function createDispatcher({
         .slice(0, OPTION_LIMITS.autocompleteChoices)
         .map((c) => ({
           name: truncate(c.name, OPTION_LIMITS.choice),
-          value: c.value.slice(0, OPTION_LIMITS.choice),
+          value: cutCodePoints(c.value, OPTION_LIMITS.choice),
         }))
         .filter((c) => c.name !== '' && c.value !== ''),
     );
@@ -215,7 +217,9 @@ export function createDispatcher({
 
   async function fail(interaction: Interaction, error: unknown): Promise<void> {
     let content: string;
-    if (error instanceof UserError) content = error.message;
+    // A user error may echo what was typed: escape it like any other text, so nothing renders or pings.
+    if (error instanceof UserError)
+      content = toDiscordPages(presentError(error.message))[0]?.content ?? error.message;
     else {
       const errorId = randomBytes(4).toString('hex');
       logger.error({ err: error, errorId, ...describe(interaction) }, 'command failed');

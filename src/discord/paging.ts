@@ -29,8 +29,10 @@ function remember(options: OptionValues): string {
   return `~${key}`;
 }
 
+/** A short hash of what the pages say; attached image bytes are left out (they follow from the text). */
 export function hashPages(pages: readonly unknown[]): string {
-  return createHash('sha1').update(JSON.stringify(pages)).digest('base64url').slice(0, 6);
+  const text = JSON.stringify(pages, (key, value: unknown) => (key === 'attachments' ? undefined : value));
+  return createHash('sha1').update(text).digest('base64url').slice(0, 6);
 }
 
 export function encodePageId(state: PageState): string {

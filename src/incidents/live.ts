@@ -1,6 +1,6 @@
 // The data folder kept live while the bot runs: files added, changed or removed are picked up without
 // a restart, and a bad edit keeps the last good version of that file's incidents serving.
-import { type FSWatcher, watch } from 'node:fs';
+import { type FSWatcher, statSync, watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { assembleCatalog, type Catalog } from './catalog.ts';
 import { DEFAULT_MAX_FILE_BYTES, displayPath, listIncidentFiles, readIncidentFile } from './loader.ts';
@@ -39,6 +39,8 @@ export class LiveCatalog {
   private listProblems: LoadProblem[] = [];
   private snapshotValue: Snapshot | undefined;
   private watcher: FSWatcher | undefined;
+  /** The folder the watcher watches (device and inode): a replaced folder needs a new watcher. */
+  private watchedId: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private poller: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -131,7 +133,10 @@ export class LiveCatalog {
     const pollMs = this.options.pollMs ?? 30_000;
     if (pollMs > 0) {
       this.poller = setInterval(() => {
-        if (!this.watcher) this.watchFolder();
+        if (!this.watcher || this.folderId() !== this.watchedId) {
+          this.watcher?.close();
+          this.watchFolder();
+        }
         this.schedule();
       }, pollMs);
       this.poller.unref();
@@ -146,7 +151,17 @@ export class LiveCatalog {
     clearInterval(this.poller);
   }
 
+  private folderId(): string | undefined {
+    try {
+      const info = statSync(this.dir);
+      return `${info.dev}:${info.ino}`;
+    } catch {
+      return undefined;
+    }
+  }
+
   private watchFolder(): void {
+    this.watchedId = this.folderId();
     try {
       this.watcher = watch(this.dir, { recursive: true }, () => this.schedule());
       this.watcher.on('error', () => {

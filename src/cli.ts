@@ -25,6 +25,7 @@ Usage:
   sitrep digest status                each digest's schedule, next run, last run and outcome
   sitrep deploy                       register the slash commands with Discord (needs DISCORD_TOKEN)
   sitrep start                        run the bot (needs DISCORD_TOKEN; same as npm start)
+  sitrep bench [--sizes 1000,10000]   generate incidents and measure speed and memory (sitrep bench -h)
 
 Options:
   --data DIR      incident folder (default: DATA_DIR, then ./data)
@@ -39,7 +40,9 @@ Commands you can run: ${commands.map((c) => `/${c.data.name}`).join(' ')}
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let parsed: ReturnType<typeof parseCli>;
   try {
-    parsed = parseCli(argv);
+    // `sitrep bench …` and `sitrep import …` parse their own options.
+    const ownOptions = argv[0] === 'bench' || argv[0] === 'import';
+    parsed = parseCli(ownOptions ? argv.slice(0, 1) : argv);
   } catch (error) {
     io.err(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
     return 2;
@@ -81,8 +84,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return await deployCommand(io);
       case 'schema':
         return await writeSchema(rest[0] ?? 'data/schema.json', io);
+      case 'bench': {
+        // Loaded on demand: the benchmarks pull in the generator and the test stand-in.
+        const { benchCommand } = await import('./bench/cli.ts');
+        return await benchCommand(argv.slice(1), io);
+      }
       case 'import':
-        return await importCommand(rest, { dataDir, io, out: values.out });
+        return await importCommand(argv.slice(1), { dataDir: dataDirOf(argv.slice(1)) ?? dataDir, io });
       default:
         throw new UserError(`Unknown command "${verb}". Run sitrep --help.`);
     }
@@ -94,6 +102,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   }
+}
+
+/** `--data DIR` among a sub-command's own options. */
+function dataDirOf(args: string[]): string | undefined {
+  const i = args.findIndex((a) => a === '--data' || a.startsWith('--data='));
+  if (i < 0) return undefined;
+  const arg = args[i] as string;
+  return arg.includes('=') ? arg.slice('--data='.length) : args[i + 1];
 }
 
 function parseCli(argv: string[]) {

@@ -1,0 +1,92 @@
+// ACLED's event and sub-event labels → our slugs, including the event types ACLED used before 2019.
+import type { IncidentInput } from '../incidents/schema.ts';
+import {
+  EVENT_TYPES,
+  type EventType,
+  SUB_EVENT_TYPES,
+  type SubEventType,
+  slugifyLabel,
+} from '../incidents/taxonomy.ts';
+import { fit, squash } from './text.ts';
+
+type EventTypeInput = IncidentInput['type'];
+
+/**
+ * Event types of ACLED releases before 2019, which had no sub-event types. "Riots/Protests" covered
+ * both; it maps to protests, and the original label is kept as a tag.
+ */
+const LEGACY: Record<string, { event: EventType; sub?: SubEventType }> = {
+  battle_no_change_of_territory: { event: 'battles', sub: 'armed_clash' },
+  battle_government_regains_territory: { event: 'battles', sub: 'government_regains_territory' },
+  battle_non_state_actor_overtakes_territory: {
+    event: 'battles',
+    sub: 'non_state_actor_overtakes_territory',
+  },
+  remote_violence: { event: 'explosions_remote_violence' },
+  riots_protests: { event: 'protests' },
+  strategic_development: { event: 'strategic_developments' },
+  headquarters_or_base_established: {
+    event: 'strategic_developments',
+    sub: 'headquarters_or_base_established',
+  },
+  non_violent_transfer_of_territory: {
+    event: 'strategic_developments',
+    sub: 'non_violent_transfer_of_territory',
+  },
+};
+
+export type MappedType =
+  | { ok: true; type: EventTypeInput; label: string; tags: string[]; warning?: string }
+  | { ok: false; detail: string };
+
+function isEventType(slug: string): slug is EventType {
+  return Object.hasOwn(EVENT_TYPES, slug);
+}
+
+function isSubEventType(slug: string): slug is SubEventType {
+  return Object.hasOwn(SUB_EVENT_TYPES, slug);
+}
+
+/** An unknown sub-event type is left out and kept as a tag; an unknown event type cannot be mapped. */
+export function mapAcledType(eventLabel: string, subLabel: string): MappedType {
+  const eventText = squash(eventLabel);
+  const subText = squash(subLabel);
+  const eventSlug = slugifyLabel(eventText);
+  const tags: string[] = [];
+  let event: EventType;
+  let legacySub: SubEventType | undefined;
+  if (isEventType(eventSlug)) event = eventSlug;
+  else {
+    const legacy = LEGACY[eventSlug];
+    if (legacy === undefined) {
+      return {
+        ok: false,
+        detail:
+          eventText === ''
+            ? 'event_type is empty'
+            : `event_type "${eventText}" is not an ACLED event type (${Object.values(EVENT_TYPES).join(', ')})`,
+      };
+    }
+    event = legacy.event;
+    legacySub = legacy.sub;
+    tags.push(fit(`acled: ${eventText}`, 50) ?? eventText);
+  }
+
+  const subSlug = slugifyLabel(subText);
+  if (subText !== '' && isSubEventType(subSlug) && SUB_EVENT_TYPES[subSlug].event === event) {
+    return { ok: true, type: { event, sub: subSlug }, label: SUB_EVENT_TYPES[subSlug].label, tags };
+  }
+  if (subText !== '') {
+    tags.push(fit(`acled sub-event: ${subText}`, 50) ?? subText);
+    return {
+      ok: true,
+      type: legacySub ? { event, sub: legacySub } : { event },
+      label: subText,
+      tags,
+      warning: `sub_event_type "${subText}" is not an ACLED sub-event type of ${EVENT_TYPES[event]}; kept as a tag`,
+    };
+  }
+  if (legacySub)
+    return { ok: true, type: { event, sub: legacySub }, label: SUB_EVENT_TYPES[legacySub].label, tags };
+  return { ok: true, type: { event }, label: EVENT_TYPES[event], tags };
+}

@@ -1,0 +1,296 @@
+// The importers on three excerpts of real exports (tests/fixtures/import/README.md): every row
+// imports, the output passes the same checks as `sitrep validate`, and known rows map field by field.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateFolder } from '../src/cli/validate.ts';
+import { acled } from '../src/import/acled.ts';
+import { type ImportReport, runImport } from '../src/import/run.ts';
+import { ucdp } from '../src/import/ucdp.ts';
+import type { Catalog } from '../src/incidents/catalog.ts';
+import { loadCatalog } from '../src/incidents/load.ts';
+import type { Incident } from '../src/incidents/schema.ts';
+import { captureIo, fixture, lineOf } from './fixtures/import/generate.ts';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'sitrep-import-samples-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function importSample(dataset: typeof acled, name: string) {
+  const out = path.join(root, name);
+  const report = await runImport({ dataset, file: fixture(name), out, dataDir: root, io: captureIo() });
+  const loaded = await loadCatalog(out);
+  return { out, report, catalog: loaded.catalog, problems: loaded.problems };
+}
+
+function get(catalog: Catalog, id: string): Incident {
+  const entry = catalog.byId.get(id);
+  if (!entry) throw new Error(`no incident ${id}`);
+  return entry.incident;
+}
+
+function count<T>(items: readonly T[], key: (item: T) => string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) {
+    const k = key(item) ?? '(none)';
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+}
+
+function expectClean(report: ImportReport, rows: number) {
+  expect(report.skipped.examples).toEqual([]);
+  expect(report).toMatchObject({ rows, created: rows, updated: 0, unchanged: 0, notInExport: 0 });
+  expect(report.check).toMatchObject({ incidents: rows, files: rows, problemCount: 0 });
+}
+
+describe('ACLED Syria 2020 (31 columns, 9-May-20 dates, CRLF)', () => {
+  let result: Awaited<ReturnType<typeof importSample>>;
+  beforeAll(async () => {
+    result = await importSample(acled, 'acled-syria-2020.csv');
+  });
+
+  it('imports all 300 rows, and the folder validates as the bot loads it', async () => {
+    expectClean(result.report, 300);
+    expect(result.problems).toEqual([]);
+    expect(result.catalog.size).toBe(300);
+    const io = captureIo();
+    expect(await validateFolder(result.out, io)).toBe(0);
+    expect(io.stdout()).toMatch(/^OK: 300 incidents loaded from 300 files/);
+  });
+
+  it('says which variant it read', () => {
+    expect(result.report.detected.join('; ')).toBe(
+      'ACLED, 31 columns; older column set without disorder_type; dates like 9-May-20 (d-Mon-yy); UTF-8; CRLF',
+    );
+  });
+
+  it('maps a known row field by field', async () => {
+    expect(get(result.catalog, 'acled-syr78126')).toEqual({
+      id: 'acled-syr78126',
+      title: 'Air/drone strike in Al-Bukamal, Deir-ez-Zor',
+      date: { start: '2020-05-09', precision: 'day' },
+      location: {
+        country: 'Syria',
+        iso3: 'SYR',
+        admin1: 'Deir-ez-Zor',
+        admin2: 'Abu Kamal',
+        admin3: 'Abu Kamal',
+        place: 'Al-Bukamal',
+        lat: 34.4546,
+        lon: 40.9116,
+        precision: 'near',
+      },
+      type: { event: 'explosions_remote_violence', sub: 'air_drone_strike' },
+      actors: [
+        { name: 'Unidentified Military Forces', side: 'side_a' },
+        { name: 'Military Forces of Iran (1989-)', side: 'side_b' },
+      ],
+      summary:
+        'On 9 May 2020, unidentified warplanes reportedly carried out airstrikes on an Iranian site near al-Bukamal in Deir-ez-Zor. Neither fatalities nor injuries were reported.',
+      casualties: [
+        {
+          claimant: 'ACLED (coded from: Liveuamap)',
+          killed: { best: 0 },
+          period: { from: '2020-05-09' },
+          source: 'acled',
+        },
+      ],
+      quotes: [],
+      sources: [
+        {
+          id: 'acled',
+          name: 'ACLED',
+          url: 'https://acleddata.com',
+          published: '2020-05-12',
+          affiliation: "ACLED dataset; the summary is ACLED's event note; reports from: Liveuamap",
+        },
+      ],
+      tags: ['source scale: local partner-new media'],
+      external_ids: { acled: 'SYR78126' },
+    });
+    const text = await readFile(path.join(result.out, '2020', 'acled-syr78126.yaml'), 'utf8');
+    expect(text).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/schema\.json\n/);
+    expect(text).toContain('Terms of Use and Attribution Policy');
+  });
+
+  it('keeps every note, country, id and fatality count of the CSV (parsed independently)', async () => {
+    const rows = parse(await readFile(fixture('acled-syria-2020.csv')), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    for (const row of rows) {
+      const incident = get(result.catalog, `acled-${row.event_id_cnty?.toLowerCase()}`);
+      expect(incident.summary).toBe(row.notes);
+      expect(incident.location.country).toBe(row.country);
+      expect(incident.external_ids?.acled).toBe(row.event_id_cnty);
+      expect(incident.casualties[0]?.killed?.best).toBe(Number(row.fatalities));
+      expect(incident.casualties[0]?.claimant).toBe(`ACLED (coded from: ${row.source})`);
+    }
+  });
+
+  it('maps time_precision to day, week, month and geo_precision to exact, near, admin1', () => {
+    const incidents = result.catalog.incidents;
+    expect(count(incidents, (i) => i.date.precision)).toEqual({ day: 287, week: 8, month: 5 });
+    expect(count(incidents, (i) => i.location.precision)).toEqual({ exact: 184, near: 103, admin1: 13 });
+    expect(count(incidents, (i) => i.type.event)).toEqual({
+      explosions_remote_violence: 111,
+      strategic_developments: 62,
+      battles: 62,
+      violence_against_civilians: 39,
+      protests: 24,
+      riots: 2,
+    });
+    expect(incidents.every((i) => i.type.sub !== undefined)).toBe(true);
+    expect(incidents.filter((i) => i.location.admin1 === 'Aleppo')).toHaveLength(42);
+  });
+});
+
+describe('ACLED Afghanistan March 2020 ("21 March 2020" dates, quoted text, LF)', () => {
+  let result: Awaited<ReturnType<typeof importSample>>;
+  beforeAll(async () => {
+    result = await importSample(acled, 'acled-afghanistan-2020-03.csv');
+  });
+
+  it('imports all 300 rows cleanly and detects the date form', () => {
+    expectClean(result.report, 300);
+    expect(result.problems).toEqual([]);
+    expect(result.report.detected).toContain('dates like 21 March 2020 (d Month yyyy)');
+    expect(result.report.detected).toContain('LF');
+  });
+
+  it('maps actors, associated actors (split at ";") and the claim of a known row', () => {
+    const clash = get(result.catalog, 'acled-afg44631');
+    expect(clash).toMatchObject({
+      title: 'Armed clash in Dawlat Abad, Balkh',
+      date: { start: '2020-03-21', precision: 'day' },
+      location: { country: 'Afghanistan', iso3: 'AFG', admin1: 'Balkh', admin2: 'Dawlat Abad', lat: 36.9882 },
+      actors: [
+        { name: 'Taliban', side: 'side_a' },
+        { name: 'Military Forces of Afghanistan (2014-)', side: 'side_b' },
+      ],
+      casualties: [{ claimant: 'ACLED (coded from: Xinhua; Khaama Press)', killed: { best: 12 } }],
+      tags: ['source scale: national-international'],
+    });
+    expect(clash.location.admin3).toBeUndefined();
+    expect(get(result.catalog, 'acled-afg44667').actors).toEqual([
+      { name: 'Unidentified Armed Group (Afghanistan)', side: 'side_a' },
+      { name: 'Civilians (Afghanistan)', side: 'side_b' },
+      { name: 'Muslim Group (Afghanistan)', side: 'side_b' },
+      { name: 'Teachers (Afghanistan)', side: 'side_b' },
+    ]);
+    expect(count(result.catalog.incidents, (i) => i.date.start.slice(0, 7))).toEqual({ '2020-03': 300 });
+  });
+});
+
+describe('UCDP GED 19.1 Myanmar (42 columns, low,best,high; line breaks in quoted fields)', () => {
+  let result: Awaited<ReturnType<typeof importSample>>;
+  let raw: string;
+  beforeAll(async () => {
+    result = await importSample(ucdp, 'ucdp-ged-191-myanmar.csv');
+    raw = await readFile(fixture('ucdp-ged-191-myanmar.csv'), 'utf8');
+  });
+
+  it('imports all 300 rows cleanly and says which release and layout it read', () => {
+    expectClean(result.report, 300);
+    expect(result.problems).toEqual([]);
+    expect(result.report.detected).toEqual([
+      'UCDP GED, 42 columns',
+      'release 19.1 (from the file name)',
+      'estimates in the order low,best,high',
+      'dates like 2015-05-11 (yyyy-mm-dd)',
+      'UTF-8',
+      'LF',
+    ]);
+  });
+
+  it('maps estimates, the death breakdown, precision and source articles of a known row', () => {
+    expect(get(result.catalog, 'ucdp-209406')).toMatchObject({
+      title: 'Armed clash between Government of Myanmar (Burma) and MNDAA in Laukkaing Town, Shan State',
+      date: { start: '2015-05-14', end: '2015-05-15', precision: 'week' },
+      location: {
+        country: 'Myanmar (Burma)',
+        admin1: 'Shan State',
+        admin2: 'Laukkaing District',
+        place: 'Laukkaing Town',
+        lat: 23.690225,
+        lon: 98.765042,
+        precision: 'near',
+      },
+      type: { event: 'battles', sub: 'armed_clash' },
+      actors: [
+        { name: 'Government of Myanmar (Burma)', side: 'side_a' },
+        { name: 'MNDAA', side: 'side_b' },
+      ],
+      casualties: [
+        {
+          claimant: 'UCDP GED 19.1',
+          killed: { best: 2, low: 0, high: 24 },
+          breakdown: { side_a: 2, side_b: 0, civilians: 0, unknown: 0 },
+          period: { from: '2015-05-14', to: '2015-05-15' },
+          source: 'ucdp-ged',
+        },
+      ],
+      tags: ['state-based conflict', 'myanmar (burma): kokang'],
+      external_ids: { ucdp: '209406' },
+    });
+    const sources = get(result.catalog, 'ucdp-209406').sources;
+    expect(sources[0]).toEqual({
+      id: 'ucdp-ged',
+      name: 'UCDP GED',
+      url: 'https://ucdp.uu.se',
+      affiliation: 'Uppsala Conflict Data Program dataset',
+    });
+    expect(sources.slice(1)).toHaveLength(4);
+    expect(sources[1]).toEqual({
+      id: 'ucdp-article-1',
+      name: 'Associated Press Newswires: Myanmar says 24 rebels killed in clashes near China border',
+      published: '2015-05-15',
+      via: 'ucdp-ged',
+    });
+    expect(get(result.catalog, 'ucdp-209406').summary).toBe(
+      'UCDP GED records fighting in a state-based armed conflict between Government of Myanmar (Burma) and MNDAA (conflict: Myanmar (Burma): Kokang) in Laukkaing Town, Laukkaing District, Shan State, Myanmar (Burma), 14–15 May 2015.',
+    );
+  });
+
+  it('maps type_of_violence 1 and 2 to armed clashes, 3 to violence against civilians', () => {
+    expect(count(result.catalog.incidents, (i) => `${i.type.event}/${i.type.sub}`)).toEqual({
+      'battles/armed_clash': 175,
+      'violence_against_civilians/attack': 125,
+    });
+    expect(count(result.catalog.incidents, (i) => i.tags[0])).toEqual({
+      'state-based conflict': 159,
+      'non-state conflict': 16,
+      'one-sided violence': 125,
+    });
+  });
+
+  it('keeps a best estimate whose low or high is out of order, and says so with the line', () => {
+    expect(result.report.warnings.byReason()).toEqual([['estimates out of order', 2]]);
+    expect(result.report.warnings.examples.map((w) => w.line)).toEqual([
+      lineOf(raw, '71686,'),
+      lineOf(raw, '71645,'),
+    ]);
+    expect(get(result.catalog, 'ucdp-71686').casualties[0]).toMatchObject({
+      killed: { best: 3, low: 0 },
+      note: "UCDP's high estimate 0 is below best; left out",
+    });
+    expect(get(result.catalog, 'ucdp-71686').casualties[0]?.killed?.high).toBeUndefined();
+  });
+
+  it('keeps non-ASCII place names and free-text source articles of older rows', () => {
+    const names = result.catalog.incidents.flatMap((i) => i.sources.map((s) => s.name));
+    expect(names).toContain('unclear (pärmen/binder)');
+    expect(names).toContain(
+      'Free Burma Rangers: FBR Report: Burma 2015 Year-in-review – Multiple Offensives and Broken Ceasefires',
+    );
+    const old = result.catalog.incidents.find((i) => i.sources[1]?.name === 'Bangkok Post 1/11');
+    expect(old?.sources[1]).toEqual({ id: 'ucdp-article-1', name: 'Bangkok Post 1/11', via: 'ucdp-ged' });
+  });
+});

@@ -3,20 +3,14 @@ import { latest, suggestCountries } from '../src/incidents/queries.ts';
 import { EVENT_TYPES, type EventType } from '../src/incidents/taxonomy.ts';
 import { presentLatest } from '../src/render/present.ts';
 import { optional } from '../src/util.ts';
-import { countryOption, sinceOption, slashCommand } from './options.ts';
+import { countOption, countryOption, sinceOption, slashCommand } from './options.ts';
 import { type Command, integerOption, stringOption } from './types.ts';
 
-const { min, max, default: fallback } = OPTION_LIMITS.latestCount;
+const fallback = OPTION_LIMITS.latestCount.default;
 
 export const latestCommand: Command = {
   data: slashCommand('latest', 'The newest incidents, with attributed casualty claims')
-    .addIntegerOption((o) =>
-      o
-        .setName('count')
-        .setDescription(`How many (${min}–${max}, default ${fallback})`)
-        .setMinValue(min)
-        .setMaxValue(max),
-    )
+    .addIntegerOption(countOption(OPTION_LIMITS.latestCount))
     .addStringOption(countryOption)
     .addStringOption((o) =>
       o

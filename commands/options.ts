@@ -1,5 +1,10 @@
 // Option definitions used by several commands, so they read and validate the same everywhere.
-import { InteractionContextType, SlashCommandBuilder, type SlashCommandStringOption } from 'discord.js';
+import {
+  InteractionContextType,
+  SlashCommandBuilder,
+  type SlashCommandIntegerOption,
+  type SlashCommandStringOption,
+} from 'discord.js';
 import { OPTION_LIMITS } from '../src/constants.ts';
 
 export const countryOption = (o: SlashCommandStringOption) =>
@@ -31,3 +36,13 @@ export function slashCommand(name: string, description: string): SlashCommandBui
     .setDescription(description)
     .setContexts(InteractionContextType.Guild);
 }
+
+/** The `count` option with its range and default from OPTION_LIMITS. */
+export const countOption =
+  ({ min, max, default: fallback }: { min: number; max: number; default: number }) =>
+  (o: SlashCommandIntegerOption) =>
+    o
+      .setName('count')
+      .setDescription(`How many (${min}–${max}, default ${fallback})`)
+      .setMinValue(min)
+      .setMaxValue(max);

@@ -7,10 +7,10 @@ import {
 } from '../src/incidents/queries.ts';
 import { presentQuotes } from '../src/render/present.ts';
 import { optional } from '../src/util.ts';
-import { slashCommand } from './options.ts';
+import { countOption, slashCommand } from './options.ts';
 import { type Command, integerOption, stringOption } from './types.ts';
 
-const { min, max, default: fallback } = OPTION_LIMITS.quotesCount;
+const fallback = OPTION_LIMITS.quotesCount.default;
 
 export const quotesCommand: Command = {
   data: slashCommand('quotes', 'Verbatim quotes with speaker, role, organisation, date and source')
@@ -38,13 +38,7 @@ export const quotesCommand: Command = {
     .addStringOption((o) =>
       o.setName('query').setDescription('Words the quote contains').setMaxLength(OPTION_LIMITS.query),
     )
-    .addIntegerOption((o) =>
-      o
-        .setName('count')
-        .setDescription(`How many (${min}–${max}, default ${fallback})`)
-        .setMinValue(min)
-        .setMaxValue(max),
-    )
+    .addIntegerOption(countOption(OPTION_LIMITS.quotesCount))
     .toJSON(),
   execute(options, { catalog }) {
     const query = {

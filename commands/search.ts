@@ -2,10 +2,10 @@ import { OPTION_LIMITS } from '../src/constants.ts';
 import { searchIncidents, suggestCountries } from '../src/incidents/queries.ts';
 import { presentSearch } from '../src/render/present.ts';
 import { optional } from '../src/util.ts';
-import { countryOption, sinceOption, slashCommand } from './options.ts';
+import { countOption, countryOption, sinceOption, slashCommand } from './options.ts';
 import { type Command, integerOption, stringOption } from './types.ts';
 
-const { min, max, default: fallback } = OPTION_LIMITS.searchCount;
+const fallback = OPTION_LIMITS.searchCount.default;
 
 export const searchCommand: Command = {
   data: slashCommand('search', 'Ranked full-text search over titles, summaries, quotes, places and actors')
@@ -18,13 +18,7 @@ export const searchCommand: Command = {
     )
     .addStringOption(countryOption)
     .addStringOption(sinceOption)
-    .addIntegerOption((o) =>
-      o
-        .setName('count')
-        .setDescription(`How many (${min}–${max}, default ${fallback})`)
-        .setMinValue(min)
-        .setMaxValue(max),
-    )
+    .addIntegerOption(countOption(OPTION_LIMITS.searchCount))
     .toJSON(),
   execute(options, { catalog, now }) {
     const query = {

@@ -13,6 +13,7 @@ import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
 import { createStateStore } from '../src/state/store.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
+import { sleep, until } from './helpers/wait.ts';
 
 const REDIS_DB = 9;
 
@@ -45,20 +46,6 @@ const backends = [
   { name: 'SQLite', url: (dir: string) => `sqlite://${path.join(dir, 'state.sqlite')}`, enabled: true },
   { name: 'Redis', url: () => redisUrl ?? '', enabled: redisUrl !== undefined },
 ];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(
-  what: string,
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 function newIncident(id: string, title: string, date: string): string {
   return JSON.stringify({

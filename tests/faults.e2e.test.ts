@@ -14,15 +14,7 @@ import { type RunningBot, startBot } from '../src/discord/bot.ts';
 import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(what: string, predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+import { sleep, until } from './helpers/wait.ts';
 
 const CHANNEL = '100000000000000011';
 const everySecond: DigestConfig = {
@@ -246,8 +238,11 @@ describe('faults', () => {
         cwd: work,
         env,
       });
-      child.stdout?.on('data', (c: Buffer) => void (output += c.toString()));
-      child.stderr?.on('data', (c: Buffer) => void (output += c.toString()));
+      const collect = (c: Buffer) => {
+        output += c.toString();
+      };
+      child.stdout?.on('data', collect);
+      child.stderr?.on('data', collect);
       return { child, output: () => output };
     };
     // First life: the channel catches up on the current incidents, then we add one and make Discord fail.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveCatalog } from '../src/incidents/live.ts';
+import { until } from './helpers/wait.ts';
 
 const yaml = (id: string, title: string) => `id: ${id}
 title: ${title}
@@ -14,15 +15,6 @@ type: { event: battles }
 summary: Written for the live reload tests.
 sources: [{ id: s1, name: Wire }]
 `;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 let dir: string;
 let live: LiveCatalog | undefined;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Standin, startStandin } from './discord/standin.ts';
+import { until } from './helpers/wait.ts';
 
 interface Run {
   child: ChildProcess;
@@ -34,14 +35,6 @@ async function exitCode(run: Run): Promise<number | null> {
   return code;
 }
 
-async function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 let standin: Standin | undefined;
 let running: Run | undefined;
 afterEach(async () => {
@@ -61,7 +54,11 @@ describe('sitrep start', () => {
       LOG_LEVEL: 'info',
     });
     await standin.waitForSession({ timeoutMs: 20_000 });
-    await until(() => running?.output().includes('connected to Discord') === true, 10_000);
+    await until(
+      'the bot to connect',
+      () => running?.output().includes('connected to Discord') === true,
+      10_000,
+    );
     const exchange = await standin.invoke(standin.chatInput({ name: 'about', options: [] }));
     expect(JSON.stringify(exchange.message)).toContain('Incidents');
     running.child.kill('SIGTERM');

@@ -182,16 +182,7 @@ describe('the sitrep command', () => {
   it('defaults the output to DATA_DIR/imports/<dataset>, and takes its options anywhere on the line', async () => {
     const io = captureIo();
     const code = await main(
-      [
-        'import',
-        'acled',
-        fixture('acled-syria-2020.csv'),
-        '--data',
-        root,
-        '--batch',
-        '100',
-        '--dry-run',
-      ],
+      ['import', 'acled', fixture('acled-syria-2020.csv'), '--data', root, '--batch', '100', '--dry-run'],
       io,
     );
     expect(code).toBe(0);

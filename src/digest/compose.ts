@@ -1,6 +1,6 @@
 // Digest composition, pure: which incidents are due for a channel, and the messages that say so.
 import type { Catalog } from '../incidents/catalog.ts';
-import { countryIndex } from '../incidents/filters.ts';
+import { type Country, countryIndex } from '../incidents/filters.ts';
 import type { Incident } from '../incidents/schema.ts';
 import { foldKey } from '../incidents/text.ts';
 import type { Answer, Section } from '../render/answer.ts';
@@ -9,7 +9,7 @@ import { type MessagePayload, toDiscordPages } from '../render/discord.ts';
 import { formatQuote, quoteHit } from '../render/format.ts';
 import { incidentEntry, NOT_SUMMED } from '../render/present.ts';
 import { describeChanges } from './facets.ts';
-import type { SeenRecord } from './tracker.ts';
+import type { SeenRecord, SeenVersion } from './tracker.ts';
 
 export interface DigestItem {
   incident: Incident;
@@ -41,24 +41,38 @@ export function selectDigestItems(
 ): DigestItem[] {
   const wanted = countryFilter(catalog, countries);
   const items: DigestItem[] = [];
+  // A digest runs over every incident, for each channel: the cheap tests on the seen-record come first,
+  // and nothing is allocated for the (many) incidents that did not change.
   for (const incident of catalog.incidents) {
-    if (wanted && !wanted(incident)) continue;
     if (cursor === undefined) {
-      items.push({ incident, kind: 'new', changes: [] });
+      if (!wanted || wanted(incident)) items.push({ incident, kind: 'new', changes: [] });
       continue;
     }
     const record = recordOf(incident.id);
     if (!record || record.first > asOf) continue;
+    const last = record.versions[record.versions.length - 1];
+    // The latest version was seen by both times: then both lookups below find it, and nothing changed.
+    if (record.first <= cursor && last !== undefined && last.t <= cursor && last.t <= asOf) continue;
+    if (wanted && !wanted(incident)) continue;
     if (record.first > cursor) {
       items.push({ incident, kind: 'new', changes: [] });
       continue;
     }
-    const seenThen = [...record.versions].reverse().find((v) => v.t <= cursor);
-    const seenNow = [...record.versions].reverse().find((v) => v.t <= asOf);
+    const seenThen = lastSeenBy(record.versions, cursor);
+    const seenNow = lastSeenBy(record.versions, asOf);
     if (!seenThen || !seenNow || seenThen.facets.hash === seenNow.facets.hash) continue;
     items.push({ incident, kind: 'updated', changes: describeChanges(seenThen.facets, incident) });
   }
   return items;
+}
+
+/** The last version (in list order) seen by time `t`. */
+function lastSeenBy(versions: readonly SeenVersion[], t: number): SeenVersion | undefined {
+  for (let i = versions.length - 1; i >= 0; i--) {
+    const version = versions[i] as SeenVersion;
+    if (version.t <= t) return version;
+  }
+  return undefined;
 }
 
 function countryFilter(
@@ -68,13 +82,27 @@ function countryFilter(
   if (countries.length === 0) return undefined;
   const index = countryIndex(catalog);
   const keys = new Set(countries.map(foldKey));
+  // The answer depends only on the incident's spelling of its country and the country it belongs to:
+  // remember it per pair instead of folding the names again for each incident.
+  const known = new Map<Country | undefined, Map<string, boolean>>();
   return (incident) => {
     const country = index.byIncident.get(incident);
-    return (
-      keys.has(foldKey(incident.location.country)) ||
-      (country !== undefined &&
-        (keys.has(foldKey(country.name)) || (country.iso3 !== undefined && keys.has(foldKey(country.iso3)))))
-    );
+    let bySpelling = known.get(country);
+    if (!bySpelling) {
+      bySpelling = new Map();
+      known.set(country, bySpelling);
+    }
+    const spelling = incident.location.country;
+    let match = bySpelling.get(spelling);
+    if (match === undefined) {
+      match =
+        keys.has(foldKey(spelling)) ||
+        (country !== undefined &&
+          (keys.has(foldKey(country.name)) ||
+            (country.iso3 !== undefined && keys.has(foldKey(country.iso3)))));
+      bySpelling.set(spelling, match);
+    }
+    return match;
   };
 }
 

@@ -5,9 +5,30 @@ import { DeliveryError, type DigestSender } from './runner.ts';
 /** Statuses where retrying cannot help: bad body, no access, no such channel. */
 const PERMANENT = new Set([400, 401, 403, 404]);
 
-export function restSender(rest: REST): DigestSender {
+export interface PaceOptions {
+  /**
+   * Posts per second, spread evenly. Discord allows a bot 50 requests per second; discord.js' own
+   * limiter lets 50 go at the start of each second, and a burst that straddles Discord's window is
+   * answered 429 (hundreds of them when 500 digests are due in the same minute). An even 48 per
+   * second stays under any one-second window with room for network jitter.
+   */
+  perSecond?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function restSender(rest: REST, pace: PaceOptions = {}): DigestSender {
+  const interval = 1000 / (pace.perSecond ?? 48);
+  const now = pace.now ?? (() => performance.now());
+  const sleep = pace.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  /** When the next post may go: each post takes the next slot, so posts never bunch up after a wait. */
+  let nextSlot = 0;
   return {
     async send(channelId, message) {
+      const slot = Math.max(now(), nextSlot);
+      nextSlot = slot + interval;
+      const wait = slot - now();
+      if (wait > 0) await sleep(wait);
       try {
         const created = (await rest.post(Routes.channelMessages(channelId), { body: message })) as {
           id: string;

@@ -1,6 +1,6 @@
 // What a digest needs to know about an incident's content: a hash of the whole, and short keys of its
 // parts, so "what changed" can be said (a new casualty claim, a new quote, a revised date). Pure.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Incident } from '../incidents/schema.ts';
 
 export interface Facets {
@@ -16,20 +16,26 @@ export interface Facets {
   sources: string[];
 }
 
+// The tracker hashes every incident when the bot starts (100,000 at a time): the one-shot hash and a
+// plain loop for canonical() give the same strings as createHash() and entries/sort/fromEntries did,
+// several times faster.
 function shortHash(value: unknown): string {
-  return createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 10);
+  return hash('sha1', JSON.stringify(value), 'base64url').slice(0, 10);
 }
 
 /** Key order does not matter: `{a, b}` and `{b, a}` hash the same. */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, canonical(v)]),
-    );
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // No prototype: a "__proto__" key stays a plain property, as with Object.fromEntries.
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const key of keys) {
+      const v = record[key];
+      if (v !== undefined) out[key] = canonical(v);
+    }
+    return out;
   }
   return value;
 }
@@ -43,8 +49,9 @@ export function incidentFacets(incident: Incident): Facets {
     summary: shortHash(c.summary),
     location: shortHash(c.location),
     type: shortHash(c.type),
-    claims: c.casualties.map(claimKey),
-    quotes: c.quotes.map(quoteKey),
+    // Already canonical: claimKey and quoteKey would make the same copy again.
+    claims: c.casualties.map(shortHash),
+    quotes: c.quotes.map(shortHash),
     sources: c.sources.map((s) => shortHash(s)),
   };
 }

@@ -72,6 +72,10 @@ export async function startDigestSchedules({
     const task = schedule(
       digest.cron,
       async (context) => {
+        // Let every other digest due this second see its tick first. node-cron skips a tick it
+        // delivers more than a second late, and composing hundreds of digests due at the same minute
+        // takes longer than that: without this, most of them were silently skipped.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const at = Math.floor(context.date.getTime() / 1000) * 1000;
         // node-cron's own idea of the time may differ on DST nights: fire only at times our schedule has.
         if (nextFireTime(spec, digest.timezone, at - 1, 1) !== at) {

@@ -1,6 +1,6 @@
 // When the bot first saw each incident and when its content last changed, kept in the state store.
 // Digests select by these times ("new or changed since the channel's last digest"), not by event date.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Catalog } from '../incidents/catalog.ts';
 import type { Incident } from '../incidents/schema.ts';
 import type { StateStore } from '../state/store.ts';
@@ -33,11 +33,13 @@ function facetsOf(incident: Incident): Facets {
 }
 
 function shardOf(id: string): string {
-  return createHash('sha1').update(id).digest('hex').slice(0, 2);
+  return hash('sha1', id, 'hex').slice(0, 2);
 }
 
 export class IncidentTracker {
   private readonly records = new Map<string, SeenRecord>();
+  /** Ids by shard, in the order they were first recorded: saving a shard reads only its own ids. */
+  private readonly shardIds = new Map<string, string[]>();
   /** Shards changed in memory and not yet saved (a store outage): saved at the next observation. */
   private readonly dirty = new Set<string>();
   private lastObserved = 0;
@@ -57,7 +59,7 @@ export class IncidentTracker {
     const shards = await Promise.all(keys.map((key) => this.store.get<Record<string, SeenRecord>>(key)));
     for (const shard of shards) {
       for (const [id, record] of Object.entries(shard ?? {})) {
-        this.records.set(id, record);
+        this.remember(id, record);
         const latest = record.versions.at(-1)?.t ?? record.first;
         this.lastObserved = Math.max(this.lastObserved, latest);
       }
@@ -78,8 +80,7 @@ export class IncidentTracker {
       const facets = facetsOf(incident);
       const record = this.records.get(incident.id);
       if (!record) {
-        this.records.set(incident.id, { first: t, versions: [{ t, facets }] });
-        dirty.add(shardOf(incident.id));
+        dirty.add(this.remember(incident.id, { first: t, versions: [{ t, facets }] }));
       } else if (record.versions.at(-1)?.facets.hash !== facets.hash) {
         record.versions.push({ t, facets });
         if (record.versions.length > KEEP_VERSIONS)
@@ -88,12 +89,14 @@ export class IncidentTracker {
       }
     }
     if (dirty.size > 0) {
+      // Each dirty shard from its own ids (a shard holds 1/256 of the records), not by hashing every id.
       const shards = new Map<string, Record<string, SeenRecord>>();
-      for (const [id, record] of this.records) {
-        const shard = shardOf(id);
-        if (!dirty.has(shard)) continue;
-        const entries = shards.get(shard) ?? {};
-        entries[id] = record;
+      for (const shard of dirty) {
+        const entries: Record<string, SeenRecord> = {};
+        for (const id of this.shardIds.get(shard) ?? []) {
+          const record = this.records.get(id);
+          if (record) entries[id] = record;
+        }
         shards.set(shard, entries);
       }
       this.lastObserved = t;
@@ -104,6 +107,18 @@ export class IncidentTracker {
     this.lastObserved = t;
     this.lastSaved = t;
     return t;
+  }
+
+  /** Keeps `record` under `id`, noting a new id in its shard; returns the shard. */
+  private remember(id: string, record: SeenRecord): string {
+    const shard = shardOf(id);
+    if (!this.records.has(id)) {
+      const ids = this.shardIds.get(shard);
+      if (ids) ids.push(id);
+      else this.shardIds.set(shard, [id]);
+    }
+    this.records.set(id, record);
+    return shard;
   }
 
   /** The latest observation that is safely stored: digests cover changes seen up to this time. */

@@ -15,10 +15,15 @@ export function incidentSortDate(incident: Incident): string {
 
 /** Newest first; ties broken by start date, then id, so every listing is stable. */
 export function compareNewestFirst(a: Incident, b: Incident): number {
-  const byEnd = incidentSortDate(b).localeCompare(incidentSortDate(a));
-  if (byEnd !== 0) return byEnd;
-  const byStart = b.date.start.localeCompare(a.date.start);
-  return byStart !== 0 ? byStart : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  // Dates are validated YYYY-MM-DD, so comparing the strings orders them as localeCompare did, without
+  // the collator: sorting 100,000 incidents at each load and reload is several times faster.
+  const endA = incidentSortDate(a);
+  const endB = incidentSortDate(b);
+  if (endA !== endB) return endA < endB ? 1 : -1;
+  const startA = a.date.start;
+  const startB = b.date.start;
+  if (startA !== startB) return startA < startB ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 export class Catalog {
@@ -26,9 +31,30 @@ export class Catalog {
   readonly incidents: readonly Incident[];
   readonly byId: ReadonlyMap<string, CatalogEntry>;
 
-  constructor(entries: readonly CatalogEntry[]) {
-    this.byId = new Map(entries.map((e) => [e.incident.id, e]));
-    this.incidents = entries.map((e) => e.incident).sort(compareNewestFirst);
+  /**
+   * `previous`, the catalog this one replaces, only speeds up the sort (a reload of one file among
+   * 100,000): its incidents that are still here come first, in order, so the sort finds one long sorted
+   * run and places only the new ones. The order is the same without it.
+   */
+  constructor(entries: readonly CatalogEntry[] | ReadonlyMap<string, CatalogEntry>, previous?: Catalog) {
+    if (!(entries instanceof Map)) {
+      const list = entries as readonly CatalogEntry[];
+      this.byId = new Map(list.map((e) => [e.incident.id, e]));
+      this.incidents = list.map((e) => e.incident).sort(compareNewestFirst);
+      return;
+    }
+    // A map by id (from assembleCatalog) holds each id once.
+    this.byId = entries;
+    const incidents: Incident[] = [];
+    if (previous) {
+      for (const incident of previous.incidents) {
+        if (entries.get(incident.id)?.incident === incident) incidents.push(incident);
+      }
+      for (const { incident } of entries.values()) {
+        if (previous.byId.get(incident.id)?.incident !== incident) incidents.push(incident);
+      }
+    } else for (const { incident } of entries.values()) incidents.push(incident);
+    this.incidents = incidents.sort(compareNewestFirst);
   }
 
   get size(): number {
@@ -43,6 +69,7 @@ export class Catalog {
 export function assembleCatalog(
   files: readonly ParsedFile[],
   problems: readonly LoadProblem[] = [],
+  previous?: Catalog,
 ): { catalog: Catalog; problems: LoadProblem[] } {
   const out: LoadProblem[] = [...problems];
   const entries = new Map<string, CatalogEntry>();
@@ -61,5 +88,5 @@ export function assembleCatalog(
       entries.set(incident.id, { incident, file: parsed.file });
     }
   }
-  return { catalog: new Catalog([...entries.values()]), problems: out };
+  return { catalog: new Catalog(entries, previous), problems: out };
 }

@@ -9,6 +9,8 @@ export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 export interface ListedFiles {
   /** Absolute paths, sorted, so every load sees the same order. */
   files: string[];
+  /** The folders that were read (the data folder first), for watching. */
+  dirs: string[];
   problems: LoadProblem[];
 }
 
@@ -20,6 +22,7 @@ export interface ListedFiles {
 export async function listIncidentFiles(dir: string): Promise<ListedFiles> {
   const root = path.resolve(dir);
   const files: string[] = [];
+  const dirs: string[] = [];
   const problems: LoadProblem[] = [];
   const visited = new Set<string>();
 
@@ -46,6 +49,7 @@ export async function listIncidentFiles(dir: string): Promise<ListedFiles> {
       problems.push({ file: displayPath(current), message: describeFsError(error) });
       return;
     }
+    dirs.push(current);
     for (const name of entries) {
       if (name.startsWith('.') || name.startsWith('_')) continue;
       const full = path.join(current, name);
@@ -64,7 +68,23 @@ export async function listIncidentFiles(dir: string): Promise<ListedFiles> {
   }
 
   await walk(root);
-  return { files, problems };
+  return { files, dirs, problems };
+}
+
+/** A path inside `root` that listing walks into: no part of it starts with "." or "_". */
+export function isVisiblePath(root: string, file: string): boolean {
+  const relative = path.relative(path.resolve(root), file);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
+  return !relative.split(path.sep).some((part) => part.startsWith('.') || part.startsWith('_'));
+}
+
+/** Whether listIncidentFiles lists `file` (when it is a file): visible, an incident file, not the schema. */
+export function isListedName(root: string, file: string): boolean {
+  return (
+    isVisiblePath(root, file) &&
+    isIncidentFileName(file) &&
+    path.relative(path.resolve(root), file) !== 'schema.json'
+  );
 }
 
 /** Reads and parses one file, refusing one over `maxBytes` without reading it into memory. */

@@ -1,6 +1,7 @@
 // Every quote of a catalog once, with folded speaker and organisation, for /quotes and autocomplete.
 import { perCatalog } from './cache.ts';
 import type { Catalog } from './catalog.ts';
+import { memoized } from './filters.ts';
 import type { QuoteHit } from './queries.ts';
 import type { Incident } from './schema.ts';
 import { foldKey } from './text.ts';
@@ -16,17 +17,19 @@ export interface QuoteEntry {
 /** Every quote once, newest first by date (undated last), then in catalog and file order. */
 export const quoteEntries = perCatalog((catalog: Catalog): QuoteEntry[] => {
   const entries: QuoteEntry[] = [];
-  for (const incident of catalog.incidents) entries.push(...entriesOf(incident));
+  // Speakers and organisations repeat across thousands of quotes: fold each name once.
+  const fold = memoized(foldKey);
+  for (const incident of catalog.incidents) entries.push(...entriesOf(incident, fold));
   return sortByDate(entries);
 });
 
-export function entriesOf(incident: Incident): QuoteEntry[] {
+export function entriesOf(incident: Incident, fold: (name: string) => string = foldKey): QuoteEntry[] {
   return incident.quotes.map((quote) => {
     const source = incident.sources.find((s) => s.id === quote.source);
     return {
       hit: { quote, incident, source, date: quote.date ?? source?.published },
-      speaker: foldKey(quote.speaker),
-      organization: quote.organization === undefined ? undefined : foldKey(quote.organization),
+      speaker: fold(quote.speaker),
+      organization: quote.organization === undefined ? undefined : fold(quote.organization),
     };
   });
 }

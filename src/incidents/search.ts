@@ -138,10 +138,27 @@ export function searchIncidents(catalog: Catalog, q: SearchQuery, now: Date): Pa
 
   // MiniSearch returns results by score, best first: keep the first `count`, plus any that tie with the
   // last of them (so ties can go to the newer), and only count the rest.
+  // With a country or a date, MiniSearch drops the other incidents before it sorts its results (it
+  // keeps their order), so it sorts the few that count rather than, say, 60,000 matches of "civilians".
+  const filter =
+    country === undefined && since === undefined
+      ? undefined
+      : (result: SearchResult) => {
+          const incident = catalog.incidents[positions.get(result.id as string) ?? -1];
+          return (
+            incident !== undefined &&
+            (country === undefined || byCountry.get(incident) === country) &&
+            (since === undefined || incidentSortDate(incident) >= since)
+          );
+        };
   const run = (combineWith: 'AND' | 'OR'): { total: number; top: Ranked[] } => {
     const top: Ranked[] = [];
     let total = 0;
-    for (const result of index.search(text, { ...SEARCH_OPTIONS, combineWith })) {
+    for (const result of index.search(text, {
+      ...SEARCH_OPTIONS,
+      combineWith,
+      ...(filter ? { filter } : {}),
+    })) {
       const position = positions.get(result.id as string);
       const incident = position === undefined ? undefined : catalog.incidents[position];
       if (position === undefined || incident === undefined) continue;

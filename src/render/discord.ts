@@ -59,8 +59,17 @@ export function toDiscordPages(answer: Answer, options: PageOptions = {}): Messa
     }),
   );
   const names = new Set(files.map((file) => file.name));
-  const pages = packPages(answer.sections.flatMap((section) => sectionChunks(section, names)));
-  if (pages.length > maxPages) capPages(pages, maxPages);
+  // Sections are fitted lazily, page by page, so a long answer (every casualty claim of a large
+  // dataset) does not escape and measure thousands of entries that could never be shown.
+  function* chunks(): Generator<Chunk> {
+    for (const section of answer.sections) yield* sectionChunks(section, names);
+  }
+  const packed = packPages(chunks(), maxPages);
+  const { pages } = packed;
+  if (packed.overflow) {
+    const total = answer.sections.reduce((n, section) => n + entriesIn(section), 0);
+    capPages(pages, maxPages, total - packed.placed);
+  }
   // Files go with the first page only, so only its embeds can show them.
   for (const page of pages.slice(1)) for (const embed of page.embeds) delete embed.image;
 
@@ -119,7 +128,7 @@ function embedSize(embed: APIEmbed): number {
  * One section → one or more embeds, each within every per-embed limit and 6000 characters. Its image
  * goes on the first, when it names one of the answer's `attachments`.
  */
-function sectionChunks(section: Section, attachments: ReadonlySet<string>): Chunk[] {
+function* sectionChunks(section: Section, attachments: ReadonlySet<string>): Generator<Chunk> {
   const rawTitle = section.title?.trim() ? section.title : undefined;
   const title = rawTitle === undefined ? undefined : fitEscaped(rawTitle, L.embedTitle, CUT);
   const footer = section.footer?.trim() ? fitFooter(section.footer) : undefined;
@@ -150,7 +159,7 @@ function sectionChunks(section: Section, attachments: ReadonlySet<string>): Chun
     head.image = { url: `attachment://${section.image}` };
   }
 
-  const chunks: Chunk[] = [];
+  const kept = (chunk: Chunk) => chunk.size > 0 || chunk.embed.image !== undefined;
   let current: Chunk = { embed: head, size: embedSize(head) };
   for (const field of section.fields ?? []) {
     const out: APIEmbedField = {
@@ -161,7 +170,7 @@ function sectionChunks(section: Section, attachments: ReadonlySet<string>): Chun
     const size = out.name.length + out.value.length;
     const fields = current.embed.fields ?? [];
     if (fields.length >= L.embedFields || current.size + size + reserve > L.embedsTotal) {
-      chunks.push(current);
+      if (kept(current)) yield current;
       current = { embed: color === undefined ? {} : { color }, size: 0 };
       if (continuationTitle !== undefined) current.continuationTitle = continuationTitle;
     }
@@ -172,8 +181,12 @@ function sectionChunks(section: Section, attachments: ReadonlySet<string>): Chun
     current.embed.footer = { text: footer };
     current.size += footer.length;
   }
-  chunks.push(current);
-  return chunks.filter((c) => c.size > 0 || c.embed.image !== undefined);
+  if (kept(current)) yield current;
+}
+
+/** The entries a section's embeds show (entriesOf summed over its chunks), without fitting them. */
+function entriesIn(section: Section): number {
+  return (section.fields?.length ?? 0) + (section.description?.trim() ? 1 : 0);
 }
 
 /** Entries an embed shows: its fields, and its description as one. */
@@ -181,15 +194,24 @@ function entriesOf(embed: APIEmbed): number {
   return (embed.fields?.length ?? 0) + (embed.description === undefined ? 0 : 1);
 }
 
-function packPages(chunks: Chunk[]): Page[] {
+/**
+ * Packs chunks into pages, at most `maxPages`: when one more page would be needed, stops there
+ * (`overflow`), leaving the rest of the chunks unmade. `placed` counts the entries packed.
+ */
+function packPages(
+  chunks: Iterable<Chunk>,
+  maxPages: number,
+): { pages: Page[]; overflow: boolean; placed: number } {
   const pages: Page[] = [];
   let page: Page | undefined;
+  let placed = 0;
   for (const chunk of chunks) {
     if (
       page === undefined ||
       page.embeds.length >= L.embedsPerMessage ||
       page.size + chunk.size > L.embedsTotal
     ) {
+      if (pages.length >= maxPages) return { pages, overflow: true, placed };
       page = { embeds: [], size: 0 };
       pages.push(page);
       if (chunk.continuationTitle !== undefined) {
@@ -199,15 +221,14 @@ function packPages(chunks: Chunk[]): Page[] {
     }
     page.embeds.push(chunk.embed);
     page.size += chunk.size;
+    placed += entriesOf(chunk.embed);
   }
-  return pages;
+  return { pages, overflow: false, placed };
 }
 
-/** Keeps `maxPages` pages and ends the last with a notice of how much was left out. */
-function capPages(pages: Page[], maxPages: number): void {
-  let omitted = pages
-    .splice(maxPages)
-    .reduce((n, p) => n + p.embeds.reduce((m, e) => m + entriesOf(e), 0), 0);
+/** Ends the last of `maxPages` full pages with a notice of how much was left out (`omitted` and more). */
+function capPages(pages: Page[], maxPages: number, omittedBefore: number): void {
+  let omitted = omittedBefore;
   const last = pages[maxPages - 1];
   if (last === undefined) return;
   while (

@@ -90,6 +90,13 @@ export interface StandinOptions {
   interactionAckTimeoutMs?: number;
   /** Debug sink for a line per request / gateway event. */
   log?: (line: string) => void;
+  /**
+   * Discord's global rate limit, opt-in (default: none). At most `perSecond` requests are accepted in
+   * any one-second window (sliding: the strictest reading of "50 requests per second"); the rest get
+   * 429 with `global: true`, `retry-after` and `X-RateLimit-Global`. Interaction callbacks and
+   * interaction webhooks are exempt, as on Discord. Counted in `globalRateLimited`.
+   */
+  globalRateLimit?: { perSecond: number };
 }
 
 export interface RecordedRequest {
@@ -227,6 +234,8 @@ export interface Standin {
   readonly messages: ChannelMessageRecord[];
   readonly commands: { global: RegisteredCommand[]; guild: Record<string, RegisteredCommand[]> };
   readonly gateway: GatewayStats;
+  /** 429s answered because of the `globalRateLimit` option (0 when it is off). */
+  readonly globalRateLimited: number;
 
   /** Make the next `times` matching requests fail with `status`. */
   failNext(rule: FaultRule): Fault;
@@ -445,6 +454,9 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
   let current: Session | undefined;
   let requestSeq = 0;
   let closed = false;
+  /** Times (ms) of the requests accepted under the global limit in the last second, oldest first. */
+  const globalWindow: number[] = [];
+  let globalRateLimited = 0;
 
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
@@ -916,6 +928,30 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     return { status: rule.status, body: defaultFaultBody(rule, retryAfter), headers };
   };
 
+  // --- global rate limit ------------------------------------------------------------------------
+
+  /** A 429 when the global limit is spent, else undefined (and the request is counted). */
+  const takeGlobalSlot = (pattern: string, at: number): Reply | undefined => {
+    const limit = options.globalRateLimit;
+    if (!limit || pattern.startsWith('/interactions/') || pattern.startsWith('/webhooks/')) return undefined;
+    while (globalWindow.length > 0 && (globalWindow[0] ?? 0) <= at - 1000) globalWindow.shift();
+    if (globalWindow.length < limit.perSecond) {
+      globalWindow.push(at);
+      return undefined;
+    }
+    globalRateLimited += 1;
+    const retryAfter = Math.max(0.001, ((globalWindow[0] ?? at) + 1000 - at) / 1000);
+    return {
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: retryAfter, global: true },
+      headers: {
+        'retry-after': String(retryAfter),
+        'x-ratelimit-global': 'true',
+        'x-ratelimit-scope': 'global',
+      },
+    };
+  };
+
   // --- HTTP -------------------------------------------------------------------------------------
 
   const send = (res: ServerResponse, reply: Reply) => {
@@ -1003,6 +1039,8 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
       return finish(error(404, 0, '404: Not Found'));
     }
     record.route = route.pattern;
+    const limited = takeGlobalSlot(route.pattern, record.at);
+    if (limited) return finish(limited);
 
     const userAgent = headers['user-agent'] ?? '';
     if (!userAgent.startsWith('DiscordBot')) {
@@ -1283,6 +1321,9 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     messages,
     commands,
     gateway,
+    get globalRateLimited() {
+      return globalRateLimited;
+    },
 
     failNext(rule) {
       const fault: Fault = { rule, hits: 0, remaining: rule.times ?? 1 };

@@ -1,0 +1,165 @@
+// The bench report as a plain-text table: one column per dataset size, then the targets.
+import type { BenchReport, SizeReport } from './run.ts';
+import type { Latency } from './stats.ts';
+
+const ms = (value: number) =>
+  value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+const x = (value: number) => `${value.toFixed(value >= 10 ? 0 : 1)}×`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(bytes >= 100 * 1024 * 1024 ? 0 : 1)} MB`;
+const lat = (l: Latency) => `${ms(l.p50)} / ${ms(l.p99)}`;
+const sizeLabel = (n: number) => (n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
+
+function table(
+  title: string,
+  sizes: readonly SizeReport[],
+  rows: [string, (s: SizeReport) => string][],
+): string {
+  const header = [title, ...sizes.map((s) => sizeLabel(s.size))];
+  const body = rows.map(([label, cell]) => [label, ...sizes.map(cell)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('   ');
+  return [line(header), ...body.map(line)].join('\n');
+}
+
+export function formatReport(report: BenchReport): string {
+  const { sizes } = report;
+  const m = report.machine;
+  const out: string[] = [
+    `sitrep bench — seed ${report.seed}, ${m.cpus} × ${m.cpuModel}, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GB, Node ${m.node}, ${m.platform}`,
+    `finished in ${(report.durationMs / 1000).toFixed(0)} s`,
+    '',
+    table('Data', sizes, [
+      ['YAML files (one per incident)', (s) => `${s.dataset.yamlFiles} · ${mb(s.dataset.yamlBytes)}`],
+      ['JSON list files (1,000 each)', (s) => `${s.dataset.jsonFiles} · ${mb(s.dataset.jsonBytes)}`],
+      ['files with problems', (s) => String(s.problems)],
+    ]),
+    '',
+    table('Cold load, ms (× the floor)', sizes, [
+      ['YAML floor: read + parse', (s) => ms(s.load.yaml.floorMs)],
+      [
+        'YAML first answer (LiveCatalog.start)',
+        (s) => `${ms(s.load.yaml.firstAnswerMs)} (${x(s.load.yaml.firstAnswerRatio)})`,
+      ],
+      ['YAML search ready', (s) => `${ms(s.load.yaml.searchReadyMs)} (${x(s.load.yaml.searchReadyRatio)})`],
+      ['JSON floor: read + parse', (s) => ms(s.load.json.floorMs)],
+      [
+        'JSON first answer (loadCatalog)',
+        (s) => `${ms(s.load.json.firstAnswerMs)} (${x(s.load.json.firstAnswerRatio)})`,
+      ],
+      ['JSON search ready', (s) => `${ms(s.load.json.searchReadyMs)} (${x(s.load.json.searchReadyRatio)})`],
+    ]),
+    '',
+    table('Reload of one changed YAML file, ms', sizes, [
+      ['through the watcher', (s) => ms(s.reload.watchMs)],
+      ['refresh() (full rescan)', (s) => ms(s.reload.refreshMs)],
+      ['refresh() with nothing changed', (s) => ms(s.reload.noopRefreshMs)],
+      ['then first /latest', (s) => ms(s.reload.firstQueryMs.latest)],
+      ['then first /incident', (s) => ms(s.reload.firstQueryMs.incident)],
+      ['then first autocomplete', (s) => ms(s.reload.firstQueryMs.autocomplete)],
+      ['then first /search', (s) => ms(s.reload.firstQueryMs.search)],
+      ['rebuild every index', (s) => ms(s.reload.rewarmMs)],
+    ]),
+    '',
+  ];
+  const names = Object.keys(sizes[0]?.queries ?? {});
+  out.push(
+    table(
+      'Queries p50 / p99, ms',
+      sizes,
+      names.map((name) => [name, (s) => (s.queries[name] ? lat(s.queries[name].query) : '-')]),
+    ),
+    '',
+    table(
+      'Handler + rendering p50 / p99, ms',
+      sizes,
+      names.map((name) => [name, (s) => (s.queries[name] ? lat(s.queries[name].handler) : '-')]),
+    ),
+    '',
+    table(
+      'Naive scan p50, ms (× slower than the query)',
+      sizes,
+      names.map((name) => [
+        name,
+        (s) => (s.queries[name] ? `${ms(s.queries[name].naive.p50)} (${x(s.queries[name].speedup)})` : '-'),
+      ]),
+    ),
+    '',
+  );
+  if (sizes.some((s) => s.interaction)) {
+    const cases = Object.keys(sizes.find((s) => s.interaction)?.interaction?.cases ?? {});
+    out.push(
+      table('Interaction on the stand-in p50 / p99, ms', sizes, [
+        [
+          'start to first reply (sitrep start)',
+          (s) => (s.interaction ? ms(s.interaction.startToFirstReplyMs) : '-'),
+        ],
+        [
+          'first /search after start',
+          (s) =>
+            s.interaction
+              ? `${ms(s.interaction.firstSearchMs)}${s.interaction.firstSearchExpired ? ' EXPIRED' : ''}`
+              : '-',
+        ],
+        ...cases.map((name): [string, (s: SizeReport) => string] => [
+          name,
+          (s) => {
+            const c = s.interaction?.cases[name];
+            return c ? `${lat(c)}${c.deferred > 0 ? ` (${c.deferred} deferred)` : ''}` : '-';
+          },
+        ]),
+        ['bot RSS', (s) => (s.interaction ? mb(s.interaction.botRss) : '-')],
+      ]),
+      '',
+    );
+  }
+  out.push(
+    table('Digests', sizes, [
+      ['tracker: first look at every incident, ms', (s) => ms(s.digest.firstObserveMs)],
+      ['tracker: a day of changes, ms', (s) => ms(s.digest.observeChangesMs)],
+      ['compose regular digest p50 / p99, ms', (s) => lat(s.digest.compose.regular)],
+      ['  … for two countries', (s) => lat(s.digest.compose.regularCountries)],
+      ['compose first digest p50 / p99, ms', (s) => lat(s.digest.compose.first)],
+    ]),
+    '',
+    table('Memory after load (per 10k incidents)', sizes, [
+      ['JSON on disk', (s) => mb(s.memory.per10k.json)],
+      ['heap: catalog only', (s) => mb(s.memory.per10k.heapCatalog)],
+      ['heap: with every index', (s) => mb(s.memory.per10k.heapIndexed)],
+      ['heap: and the digest tracker', (s) => mb(s.memory.per10k.heapWithTracker)],
+      ['RSS growth with every index', (s) => mb(s.memory.per10k.rss)],
+      ['heap with indexes / JSON', (s) => x(s.memory.heapToJson)],
+    ]),
+    '',
+  );
+  if (report.fanout) {
+    const f = report.fanout;
+    out.push(
+      `Fan-out: ${f.digests} digests due in the same minute at ${sizeLabel(f.size)} incidents, limit ${f.limitPerSecond} requests/s`,
+    );
+    for (const r of f.rounds) {
+      out.push(
+        `  ${r.kind.padEnd(8)} ${r.accepted} posts to ${r.channelsPosted} channels, ${r.achievedPerSecond.toFixed(1)}/s over ${(r.spanMs / 1000).toFixed(1)} s, ${r.rateLimited} × 429, first post ${(r.startLagMs / 1000).toFixed(1)} s after the minute, done after ${(r.totalMs / 1000).toFixed(1)} s`,
+      );
+    }
+    out.push('');
+  }
+  if (report.errors.length > 0) {
+    out.push('Not measured');
+    for (const error of report.errors) out.push(`  ${error}`);
+    out.push('');
+  }
+  out.push('Targets');
+  for (const t of report.targets) {
+    const value =
+      t.unit === 'ms'
+        ? `${ms(t.value)} ms`
+        : t.unit === '×'
+          ? x(t.value)
+          : `${t.value.toFixed(t.unit === '/s' ? 1 : 0)}${t.unit ? ` ${t.unit}` : ''}`;
+    out.push(
+      `  ${t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${value} (target ${t.target}, at ${sizeLabel(t.size)})`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -19,6 +19,7 @@ export const BENCH_HELP = `sitrep bench: generate incidents and measure load, qu
   --fanout 500                digests due in the same minute; 0 skips the fan-out
   --fanout-size N             dataset size for the fan-out (default: the largest)
   --cpu-prof DIR              write a V8 CPU profile of every measuring process to DIR
+  --fanout-only               measure only the fan-out
   --json                      print the report as JSON
 `;
 
@@ -41,6 +42,7 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
       fanout: { type: 'string' },
       'fanout-size': { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'fanout-only': { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -70,6 +72,7 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
           ? { size: whole(values['fanout-size'], 'fanout-size', largest), digests, perSecond: 50, added: 50 }
           : false,
       cpuProfileDir: values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']),
+      fanoutOnly: values['fanout-only'] === true,
       log: (line) => io.err(`${line}\n`),
     });
     io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));

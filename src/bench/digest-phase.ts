@@ -78,7 +78,9 @@ export async function measureDigests(catalog: Catalog, seed: number, workDir: st
       composeDigest({
         title: 'Morning briefing',
         timezone: 'Europe/Berlin',
-        items: selectDigestItems(next, record, since, asOf, countries),
+        items: selectDigestItems(next, record, since, asOf, countries, (from, to) =>
+          tracker.changedSince(from, to),
+        ),
         since,
         asOf,
         whenEmpty: 'quiet',

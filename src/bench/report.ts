@@ -58,7 +58,7 @@ export function formatReport(report: BenchReport): string {
       ['then first /incident', (s) => ms(s.reload.firstQueryMs.incident)],
       ['then first autocomplete', (s) => ms(s.reload.firstQueryMs.autocomplete)],
       ['then first /search', (s) => ms(s.reload.firstQueryMs.search)],
-      ['rebuild every index', (s) => ms(s.reload.rewarmMs)],
+      ['after another reload, every index', (s) => ms(s.reload.rewarmMs)],
     ]),
     '',
   ];

@@ -25,6 +25,8 @@ export interface BenchOptions {
   interaction: { iterations: number } | false;
   fanout: { size: number; digests: number; perSecond: number; added: number } | false;
   cpuProfileDir?: string | undefined;
+  /** Only the fan-out (for working on it): no per-size loads, queries or interactions. */
+  fanoutOnly?: boolean;
   log?: (line: string) => void;
 }
 
@@ -99,7 +101,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const sizes: SizeReport[] = [];
   const errors: string[] = [];
   const phaseOptions = { ...phase, log: (line: string) => log(`  ${line}`) };
-  for (const size of options.sizes) {
+  for (const size of options.fanoutOnly ? [] : options.sizes) {
     log(`[${size}] dataset`);
     const dataset = await ensureDataset(options.dataRoot, options.seed, size);
     log(`[${size}] ${dataset.reused ? 'reused' : 'generated'} ${dataset.yamlDir}, ${dataset.jsonDir}; floor`);

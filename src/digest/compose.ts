@@ -1,5 +1,6 @@
 // Digest composition, pure: which incidents are due for a channel, and the messages that say so.
-import type { Catalog } from '../incidents/catalog.ts';
+import { perCatalog } from '../incidents/cache.ts';
+import { type Catalog, compareNewestFirst } from '../incidents/catalog.ts';
 import { type Country, countryIndex } from '../incidents/filters.ts';
 import type { Incident } from '../incidents/schema.ts';
 import { foldKey } from '../incidents/text.ts';
@@ -38,16 +39,24 @@ export function selectDigestItems(
   cursor: number | undefined,
   asOf: number,
   countries: readonly string[] = [],
+  /** The ids that may have changed in (cursor, asOf] (IncidentTracker.changedSince): only those are tested. */
+  changedSince?: (from: number, to: number) => Iterable<string>,
 ): DigestItem[] {
   const wanted = countryFilter(catalog, countries);
+  if (cursor === undefined) return firstDigestItems(catalog, countries, wanted);
   const items: DigestItem[] = [];
-  // A digest runs over every incident, for each channel: the cheap tests on the seen-record come first,
-  // and nothing is allocated for the (many) incidents that did not change.
-  for (const incident of catalog.incidents) {
-    if (cursor === undefined) {
-      if (!wanted || wanted(incident)) items.push({ incident, kind: 'new', changes: [] });
-      continue;
+  let candidates: readonly Incident[] = catalog.incidents;
+  if (cursor !== undefined && changedSince) {
+    // The same incidents in the same order (the catalog's), without walking the whole catalog.
+    const changed: Incident[] = [];
+    for (const id of changedSince(cursor, asOf)) {
+      const incident = catalog.byId.get(id)?.incident;
+      if (incident) changed.push(incident);
     }
+    candidates = changed.sort(compareNewestFirst);
+  }
+  // The cheap tests on the seen-record come first, and nothing is allocated for unchanged incidents.
+  for (const incident of candidates) {
     const record = recordOf(incident.id);
     if (!record || record.first > asOf) continue;
     const last = record.versions[record.versions.length - 1];
@@ -64,6 +73,31 @@ export function selectDigestItems(
     items.push({ incident, kind: 'updated', changes: describeChanges(seenThen.facets, incident) });
   }
   return items;
+}
+
+const firstDigests = perCatalog(() => new Map<string, DigestItem[]>());
+
+/**
+ * A channel's first digest lists every current incident of its countries: the same list for every
+ * channel with the same countries (hundreds may start at once), so it is made once per catalog. Each
+ * caller gets its own copy of the array.
+ */
+function firstDigestItems(
+  catalog: Catalog,
+  countries: readonly string[],
+  wanted: ((incident: Incident) => boolean) | undefined,
+): DigestItem[] {
+  const lists = firstDigests(catalog);
+  const key = countries.join('\u0000');
+  let items = lists.get(key);
+  if (!items) {
+    items = [];
+    for (const incident of catalog.incidents) {
+      if (!wanted || wanted(incident)) items.push({ incident, kind: 'new', changes: [] });
+    }
+    lists.set(key, items);
+  }
+  return items.slice();
 }
 
 /** The last version (in list order) seen by time `t`. */

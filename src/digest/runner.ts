@@ -110,6 +110,7 @@ export function createDigestRunner(options: RunnerOptions) {
       since,
       asOf,
       digest.countries,
+      (from, to) => tracker.changedSince(from, to),
     );
     return composeDigest({ ...digest, items, since, asOf, whenEmpty: 'post' })?.answer;
   }
@@ -182,7 +183,14 @@ export function createDigestRunner(options: RunnerOptions) {
       const catalog = options.catalog();
       await tracker.observe(catalog);
       const asOf = tracker.lastObservedAt;
-      const items = selectDigestItems(catalog, (id) => tracker.record(id), since, asOf, digest.countries);
+      const items = selectDigestItems(
+        catalog,
+        (id) => tracker.record(id),
+        since,
+        asOf,
+        digest.countries,
+        (from, to) => tracker.changedSince(from, to),
+      );
       const composed = composeDigest({ ...digest, items, since, asOf });
       if (!composed) {
         if (since === undefined || asOf > since) await store.set(digestKey(digest, 'cursor'), asOf);

@@ -60,6 +60,40 @@ export class Catalog {
   get size(): number {
     return this.incidents.length;
   }
+
+  /**
+   * `previous` with some incidents replaced by new versions under the same ids (a file edited in
+   * place): the same catalog assembleCatalog would build, in time proportional to the changes, not to
+   * the size of the catalog.
+   */
+  static replacing(previous: Catalog, replacements: ReadonlyMap<string, CatalogEntry>): Catalog {
+    const byId = new Map(previous.byId);
+    const incidents = [...previous.incidents];
+    for (const [id, entry] of replacements) {
+      const old = byId.get(id)?.incident;
+      if (old === undefined) throw new Error(`Catalog.replacing: no incident "${id}" to replace`);
+      byId.set(id, entry);
+      const at = searchSorted(incidents, old);
+      incidents.splice(incidents[at] === old ? at : incidents.indexOf(old), 1);
+      incidents.splice(searchSorted(incidents, entry.incident), 0, entry.incident);
+    }
+    const catalog = Object.create(Catalog.prototype) as { -readonly [K in keyof Catalog]: Catalog[K] };
+    catalog.incidents = incidents;
+    catalog.byId = byId;
+    return catalog as Catalog;
+  }
+}
+
+/** Where `incident` is, or would go, in a newest-first list. */
+function searchSorted(incidents: readonly Incident[], incident: Incident): number {
+  let lo = 0;
+  let hi = incidents.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareNewestFirst(incidents[mid] as Incident, incident) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

@@ -974,6 +974,8 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
   };
 
   const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // The global limit counts a request when it arrives, not when its body has been read and checked.
+    const arrivedAt = Date.now();
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const raw = await readBody(req);
@@ -1039,7 +1041,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
       return finish(error(404, 0, '404: Not Found'));
     }
     record.route = route.pattern;
-    const limited = takeGlobalSlot(route.pattern, record.at);
+    const limited = takeGlobalSlot(route.pattern, arrivedAt);
     if (limited) return finish(limited);
 
     const userAgent = headers['user-agent'] ?? '';

@@ -8,20 +8,12 @@ import { casualtyClaims } from '../src/incidents/queries.ts';
 import type { IncidentInput } from '../src/incidents/schema.ts';
 import { toDiscordPages } from '../src/render/discord.ts';
 import { toText } from '../src/render/text.ts';
+import { pngSize } from './helpers/expect.ts';
 import { makeCatalog, makeIncident } from './helpers/incidents.ts';
 
 const now = new Date('2020-06-15T12:00:00Z');
 /** Small pictures keep the suite quick; the layout is the same at any size. */
 const small = { width: 640, height: 400, scale: 1 } as const;
-
-/** Width and height from a PNG's signature and IHDR chunk, read from the bytes themselves. */
-function pngSize(png: Uint8Array): { width: number; height: number } {
-  expect([...png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
-  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  expect(view.getUint32(8)).toBe(13);
-  expect(String.fromCharCode(...png.subarray(12, 16))).toBe('IHDR');
-  return { width: view.getUint32(16), height: view.getUint32(20) };
-}
 
 type ClaimInput = NonNullable<IncidentInput['casualties']>[number];
 

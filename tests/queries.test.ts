@@ -19,6 +19,7 @@ import {
   warmIndexes,
 } from '../src/incidents/queries.ts';
 import type { Incident, IncidentInput } from '../src/incidents/schema.ts';
+import { userError } from './helpers/expect.ts';
 import { makeCatalog, makeIncident } from './helpers/incidents.ts';
 
 const now = new Date('2020-06-15T12:00:00Z');
@@ -26,16 +27,6 @@ const now = new Date('2020-06-15T12:00:00Z');
 /** An incident on one day (or a range), newest-first order then follows the dates. */
 function on(start: string, overrides: Partial<IncidentInput> = {}, end?: string): Incident {
   return makeIncident({ date: end ? { start, end } : { start }, ...overrides });
-}
-
-function userError(run: () => unknown): UserError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected a UserError, but nothing was thrown');
 }
 
 const quote = (speaker: string, text: string, extra: Record<string, string> = {}) => ({

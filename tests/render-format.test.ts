@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIncidentFile } from '../src/incidents/parse.ts';
-import type { Incident } from '../src/incidents/schema.ts';
 import {
   escapeMarkdown,
   formatClaimHeadline,
@@ -14,18 +11,11 @@ import {
   neutraliseMentions,
   quoteHit,
 } from '../src/render/format.ts';
+import { exampleIncident } from './helpers/expect.ts';
 import { makeIncident } from './helpers/incidents.ts';
 
-function example(name: string): Incident {
-  const file = `data/incidents/2016/${name}.yaml`;
-  const parsed = parseIncidentFile(file, readFileSync(new URL(`../${file}`, import.meta.url)));
-  const incident = parsed.incidents[0];
-  if (!incident) throw new Error(`${file}: ${JSON.stringify(parsed.problems)}`);
-  return incident;
-}
-
-const shelling = example('2016-10-30-aleppo-west-shelling');
-const gas = example('2016-10-30-aleppo-toxic-gas-shelling');
+const shelling = exampleIncident('2016-10-30-aleppo-west-shelling');
+const gas = exampleIncident('2016-10-30-aleppo-toxic-gas-shelling');
 
 describe('casualty figures are claims: always with claimant and period', () => {
   it('gives the Syrian military’s figure with its claimant and period (founding example)', () => {

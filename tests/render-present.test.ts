@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIncidentFile } from '../src/incidents/parse.ts';
 import type { ClaimGroup, DatasetStats, QuoteHit } from '../src/incidents/queries.ts';
-import type { Incident } from '../src/incidents/schema.ts';
 import type { Answer } from '../src/render/answer.ts';
 import { toDiscordPages } from '../src/render/discord.ts';
 import { quoteHit } from '../src/render/format.ts';
@@ -18,18 +15,11 @@ import {
   presentSearch,
 } from '../src/render/present.ts';
 import { toText } from '../src/render/text.ts';
+import { exampleIncident } from './helpers/expect.ts';
 import { makeIncident } from './helpers/incidents.ts';
 
-function example(name: string): Incident {
-  const file = `data/incidents/2016/${name}.yaml`;
-  const parsed = parseIncidentFile(file, readFileSync(new URL(`../${file}`, import.meta.url)));
-  const incident = parsed.incidents[0];
-  if (!incident) throw new Error(`${file}: ${JSON.stringify(parsed.problems)}`);
-  return incident;
-}
-
-const shelling = example('2016-10-30-aleppo-west-shelling');
-const gas = example('2016-10-30-aleppo-toxic-gas-shelling');
+const shelling = exampleIncident('2016-10-30-aleppo-west-shelling');
+const gas = exampleIncident('2016-10-30-aleppo-toxic-gas-shelling');
 
 const MILITARY = 'at least 84 killed, 280 injured — Syrian military, 28–30 Oct 2016';
 const UN =

@@ -4,6 +4,7 @@ import { assembleCatalog } from '../src/incidents/catalog.ts';
 import { readIncidentFolder } from '../src/incidents/loader.ts';
 import { buildSearchIndex, searchIncidents, warmSearchIndex } from '../src/incidents/queries.ts';
 import type { Incident, IncidentInput } from '../src/incidents/schema.ts';
+import { userError } from './helpers/expect.ts';
 import { makeCatalog, makeIncident } from './helpers/incidents.ts';
 
 const now = new Date('2020-06-15T12:00:00Z');
@@ -20,16 +21,6 @@ function incident(id: string, overrides: Partial<IncidentInput> = {}): Incident 
 }
 
 const ids = (page: { items: { incident: Incident }[] }) => page.items.map((h) => h.incident.id);
-
-function userError(run: () => unknown): UserError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected a UserError, but nothing was thrown');
-}
 
 describe('searchIncidents', () => {
   const catalog = makeCatalog([

@@ -13,7 +13,8 @@ import type { StateStore } from '../state/store.ts';
 import { createStateStore } from '../state/store.ts';
 import type { CliIo } from './io.ts';
 
-/** A store that reads through and keeps writes in memory, so a preview changes nothing on disk. */
+/** A store that reads through and keeps writes in memory, so a preview changes nothing on disk
+ * (an SQLite file is also opened read-only, and not created when missing). */
 function readOnly(store: StateStore): StateStore {
   const written = new Map<string, unknown>();
   return {
@@ -43,7 +44,7 @@ export async function digestCommand(
     throw new UserError('Usage: sitrep digest preview [n] | sitrep digest status');
   }
   const settings = loadDigestSettings();
-  const store = readOnly(createStateStore(settings.storeUrl));
+  const store = readOnly(createStateStore(settings.storeUrl, { readOnly: true }));
   try {
     const loaded = await loadCatalog(options.dataDir);
     const tracker = new IncidentTracker(store);

@@ -2,7 +2,7 @@
 // in keyv: embedded SQLite by default, Redis when several processes share state.
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
-import { SqliteWasmStore } from './sqlite-adapter.ts';
+import { SqliteStore } from './sqlite-store.ts';
 
 export interface StateStore {
   get<T>(key: string): Promise<T | undefined>;
@@ -16,11 +16,22 @@ export interface StateStore {
 
 export const DEFAULT_STORE_URL = 'sqlite://./var/sitrep.sqlite';
 
+export interface StateStoreOptions {
+  /** SQLite only: open without writing or creating the file (offline `sitrep digest …`). */
+  readOnly?: boolean;
+  /** SQLite only: how long to wait for another process's lock. */
+  timeoutMs?: number;
+}
+
 /** `sqlite://./var/x.sqlite`, `sqlite:///abs/path.sqlite`, `sqlite://:memory:`, `redis://…`, `rediss://…`. */
-export function createStateStore(url: string = DEFAULT_STORE_URL): StateStore {
+export function createStateStore(
+  url: string = DEFAULT_STORE_URL,
+  options: StateStoreOptions = {},
+): StateStore {
   if (url.startsWith('sqlite://')) {
     const file = url.slice('sqlite://'.length) || './var/sitrep.sqlite';
-    return wrap(new Keyv({ store: new SqliteWasmStore(file), namespace: 'sitrep' }), `SQLite ${file}`);
+    const store = new SqliteStore(file, options);
+    return wrap(new Keyv({ store, namespace: 'sitrep', throwOnErrors: true }), `SQLite ${file}`);
   }
   const parsed = new URL(url);
   if (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:') {

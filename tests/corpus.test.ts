@@ -232,7 +232,7 @@ function render(what: string, result: Answer): ReturnType<typeof toDiscordPages>
     crashes.push(`rendering ${what}: ${String(error)}`);
     return pages;
   }
-  const report = inspectPages(pages, { wellFormed: true });
+  const report = inspectPages(pages);
   if (report.pings.length > 0) {
     tally.pinged += 1;
     pings.push(`${what}: ${report.pings.join('; ')}`);

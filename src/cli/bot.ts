@@ -3,7 +3,7 @@ import { commands } from '../../commands/index.ts';
 import { loadBotConfig } from '../config.ts';
 import { startBot } from '../discord/bot.ts';
 import { deployCommands } from '../discord/deploy.ts';
-import { createLogger, redactSecrets } from '../logger.ts';
+import { createLogger, redactLine } from '../logger.ts';
 import type { CliIo } from './io.ts';
 
 export async function startCommand(io: CliIo): Promise<number> {
@@ -14,7 +14,7 @@ export async function startCommand(io: CliIo): Promise<number> {
     bot = await startBot({ config, logger });
   } catch (error) {
     logger.fatal({ err: error }, 'could not start');
-    io.err(`${redactSecrets(error instanceof Error ? error.message : String(error), [config.token])}\n`);
+    io.err(`${redactLine(error instanceof Error ? error.message : String(error), [config.token])}\n`);
     return 1;
   }
   return new Promise<number>((resolve) => {
@@ -43,7 +43,7 @@ export async function deployCommand(io: CliIo): Promise<number> {
     return 0;
   } catch (error) {
     io.err(
-      `deploy failed: ${redactSecrets(error instanceof Error ? error.message : String(error), [config.token])}\n`,
+      `deploy failed: ${redactLine(error instanceof Error ? error.message : String(error), [config.token])}\n`,
     );
     return 1;
   }

@@ -3,6 +3,7 @@
 import { type APIApplicationCommandOption, ApplicationCommandOptionType } from 'discord.js';
 import type { Command, OptionValues } from '../../commands/types.ts';
 import { UserError } from '../errors.ts';
+import { wellFormed } from '../incidents/text.ts';
 
 export interface ParsedLine {
   command: Command;
@@ -10,7 +11,8 @@ export interface ParsedLine {
 }
 
 export function parseSlashLine(line: string, commands: readonly Command[]): ParsedLine {
-  const trimmed = line.trim().replace(/^\//, '');
+  // Half a surrogate pair (a broken paste) becomes U+FFFD here, as the dispatcher does for Discord.
+  const trimmed = wellFormed(line).trim().replace(/^\//, '');
   const nameMatch = /^(\S+)\s*([\s\S]*)$/.exec(trimmed);
   if (!nameMatch?.[1]) throw new UserError(`Type a command, e.g. /latest. Commands: ${listNames(commands)}.`);
   const name = nameMatch[1].toLowerCase();

@@ -17,10 +17,11 @@ import {
 import type { Command, CommandContext, OptionValues } from '../../commands/types.ts';
 import { OPTION_LIMITS } from '../constants.ts';
 import { UserError } from '../errors.ts';
-import { cutCodePoints } from '../incidents/text.ts';
+import { cutCodePoints, wellFormed } from '../incidents/text.ts';
 import type { Logger } from '../logger.ts';
 import type { Answer } from '../render/answer.ts';
 import { type MessagePayload, toDiscordPages } from '../render/discord.ts';
+import { toPlainText } from '../render/markdown.ts';
 import { presentError } from '../render/present.ts';
 import { truncate } from '../render/truncate.ts';
 import { decodePageId, encodePageId, hashPages, isPageId } from './paging.ts';
@@ -126,7 +127,7 @@ export function createDispatcher({
       checkAccess(interaction);
       choices =
         command?.autocomplete?.(
-          { name: focused.name, value: String(focused.value) },
+          { name: focused.name, value: wellFormed(String(focused.value)) },
           optionValues(interaction.options.data),
           context(),
         ) ?? [];
@@ -137,9 +138,10 @@ export function createDispatcher({
     await interaction.respond(
       choices
         .slice(0, OPTION_LIMITS.autocompleteChoices)
+        // Choice names show as written (no Markdown) but may come from data: neutralised like alt text.
         .map((c) => ({
-          name: truncate(c.name, OPTION_LIMITS.choice),
-          value: cutCodePoints(c.value, OPTION_LIMITS.choice),
+          name: truncate(toPlainText(c.name), OPTION_LIMITS.choice),
+          value: cutCodePoints(wellFormed(c.value), OPTION_LIMITS.choice),
         }))
         .filter((c) => c.name !== '' && c.value !== ''),
     );
@@ -203,10 +205,11 @@ export function createDispatcher({
     const { state } = decoded;
     const command = byName.get(state.command);
     if (!command) throw new UserError(`/${state.command} no longer exists. Run another command.`);
-    const pages = toDiscordPages(await command.execute(state.options, context()));
+    const options = cleanOptions(state.options);
+    const pages = toDiscordPages(await command.execute(options, context()));
     const changed = hashPages(pages) !== state.hash;
     const page = Math.min(state.page, pages.length - 1);
-    const payload = withButtons(pages, page, state.command, state.options);
+    const payload = withButtons(pages, page, state.command, options);
     const notes: string[] = [];
     if (changed) notes.push('The data changed since this list was posted; this is the current version.');
     if (page !== state.page)
@@ -320,16 +323,30 @@ function toEdit(payload: Payload) {
   };
 }
 
-/** Interaction options → plain values; a sub-command's name arrives as `subcommand`. */
+/**
+ * Interaction options → plain values; a sub-command's name arrives as `subcommand`. Text loses any
+ * half surrogate pair here, at the boundary, so nothing downstream can echo one back to Discord.
+ */
 export function optionValues(data: readonly CommandInteractionOption[]): OptionValues {
   const values: Record<string, string | number | boolean> = {};
   for (const option of data) {
     if (option.options) {
       values.subcommand = option.name;
       Object.assign(values, optionValues(option.options));
-    } else if (option.value !== undefined && option.value !== null) values[option.name] = option.value;
+    } else if (option.value !== undefined && option.value !== null)
+      values[option.name] = typeof option.value === 'string' ? wellFormed(option.value) : option.value;
   }
   return values;
+}
+
+/** Options decoded from a button's custom id, with text made well-formed as `optionValues` does. */
+function cleanOptions(options: OptionValues): OptionValues {
+  return Object.fromEntries(
+    Object.entries(options).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? wellFormed(value) : value,
+    ]),
+  );
 }
 
 function memberRoleIds(interaction: Interaction): string[] {

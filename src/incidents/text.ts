@@ -28,6 +28,17 @@ export function foldKey(s: string): string {
     .trim();
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * `s` with each half of a surrogate pair that has lost its other half replaced by U+FFFD, as
+ * String.prototype.toWellFormed does (ES2024; not in our lib yet). Typed input can hold them, and
+ * Discord would show them broken or reject the text.
+ */
+export function wellFormed(s: string): string {
+  return s.replace(LONE_SURROGATE, '\ufffd');
+}
+
 /** Cuts to at most `max` UTF-16 units without splitting a surrogate pair; no marker. */
 export function cutCodePoints(s: string, max: number): string {
   if (s.length <= max) return s;

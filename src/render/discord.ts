@@ -7,9 +7,10 @@
 // further embeds; no field is dropped), embeds are packed into pages of at most 10 embeds and 6000
 // characters, and a page count above `maxPages` ends with a notice saying what was left out.
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
+import { wellFormed } from '../incidents/text.ts';
 import type { Answer, Attachment, Section } from './answer.ts';
 import { EPHEMERAL_FLAG, DISCORD_LIMITS as L } from './limits.ts';
-import { escapeMarkdown, neutraliseMentions } from './markdown.ts';
+import { escapeMarkdown, toPlainText } from './markdown.ts';
 import { truncate } from './truncate.ts';
 
 export interface MessagePayload {
@@ -52,13 +53,17 @@ interface Page {
 
 export function toDiscordPages(answer: Answer, options: PageOptions = {}): MessagePayload[] {
   const maxPages = Math.max(1, options.maxPages ?? DEFAULT_MAX_PAGES);
-  const files = (answer.attachments ?? []).map(
-    (file): Attachment => ({
+  // Alt text is shown as written, like a footer: mentions neutralised, never Markdown-escaped.
+  const names = new Map<string, string>();
+  const files = (answer.attachments ?? []).map((file): Attachment => {
+    const name = toFileName(file.name);
+    names.set(file.name, name);
+    return {
       ...file,
-      description: truncate(file.description, ATTACHMENT_DESCRIPTION_MAX),
-    }),
-  );
-  const names = new Set(files.map((file) => file.name));
+      name,
+      description: truncate(toPlainText(file.description), ATTACHMENT_DESCRIPTION_MAX),
+    };
+  });
   // Sections are fitted lazily, page by page, so a long answer (every casualty claim of a large
   // dataset) does not escape and measure thousands of entries that could never be shown.
   function* chunks(): Generator<Chunk> {
@@ -105,7 +110,13 @@ export function fitEscaped(raw: string, max: number, marker = CUT): string {
 
 /** Footers show no markdown, so they are not escaped (a backslash would show); mentions still are. */
 function fitFooter(raw: string): string {
-  return truncate(neutraliseMentions(raw), L.footerText, CUT);
+  return truncate(toPlainText(raw), L.footerText, CUT);
+}
+
+/** A file name Discord accepts in `attachment://name`: letters, digits, `.`, `_` and `-` only. */
+export function toFileName(raw: string): string {
+  const name = raw.replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '');
+  return name === '' ? 'file' : name;
 }
 
 function nonBlank(text: string): string {
@@ -128,7 +139,7 @@ function embedSize(embed: APIEmbed): number {
  * One section → one or more embeds, each within every per-embed limit and 6000 characters. Its image
  * goes on the first, when it names one of the answer's `attachments`.
  */
-function* sectionChunks(section: Section, attachments: ReadonlySet<string>): Generator<Chunk> {
+function* sectionChunks(section: Section, attachments: ReadonlyMap<string, string>): Generator<Chunk> {
   const rawTitle = section.title?.trim() ? section.title : undefined;
   const title = rawTitle === undefined ? undefined : fitEscaped(rawTitle, L.embedTitle, CUT);
   const footer = section.footer?.trim() ? fitFooter(section.footer) : undefined;
@@ -152,12 +163,11 @@ function* sectionChunks(section: Section, attachments: ReadonlySet<string>): Gen
 
   const head: APIEmbed = {};
   if (title !== undefined) head.title = title;
-  if (title !== undefined && isUsableUrl(section.url)) head.url = section.url;
+  if (title !== undefined && isUsableUrl(section.url)) head.url = wellFormed(section.url);
   if (description !== undefined) head.description = description;
   if (color !== undefined) head.color = color;
-  if (section.image !== undefined && attachments.has(section.image)) {
-    head.image = { url: `attachment://${section.image}` };
-  }
+  const image = section.image === undefined ? undefined : attachments.get(section.image);
+  if (image !== undefined) head.image = { url: `attachment://${image}` };
 
   const kept = (chunk: Chunk) => chunk.size > 0 || chunk.embed.image !== undefined;
   let current: Chunk = { embed: head, size: embedSize(head) };

@@ -1,5 +1,6 @@
 // Text from data (and from users' options) shown on Discord must never act as markdown, a masked link
 // or a mention. Applied by the Discord renderer only; answers carry raw text (see render/discord.ts).
+import { wellFormed } from '../incidents/text.ts';
 
 const ZWSP = '\u200b';
 
@@ -23,7 +24,8 @@ const LINE_START = /^([ \t]*)(#|-#|>|[-+](?=\s)|\d+(?=[.)]\s))/gm;
  * Discord's rendering, so the result reads like the input. Links stay clickable: inside a link only
  * the characters that could open markup are percent-encoded. Mentions are neutralised too.
  */
-export function escapeMarkdown(text: string): string {
+export function escapeMarkdown(raw: string): string {
+  const text = wellFormed(raw);
   let out = '';
   let last = 0;
   for (const match of text.matchAll(URL_PATTERN)) {
@@ -36,6 +38,14 @@ export function escapeMarkdown(text: string): string {
     /^\d/.test(marker) ? `${indent}${marker}\\` : `${indent}\\${marker}`,
   );
   return neutraliseMentions(out);
+}
+
+/**
+ * For text Discord shows without Markdown (alt text, footers, autocomplete choices): mentions
+ * neutralised and half surrogate pairs replaced, nothing escaped (a backslash would show).
+ */
+export function toPlainText(text: string): string {
+  return neutraliseMentions(wellFormed(text));
 }
 
 /**

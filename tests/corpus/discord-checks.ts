@@ -58,13 +58,11 @@ function liveMarkup(text: string): string | undefined {
   return undefined;
 }
 
-export interface InspectOptions {
-  /** Check that no character was cut in half (only meaningful when the input was well-formed). */
-  wellFormed?: boolean;
-}
-
-/** Every rule for a reply's pages; an empty report is a page Discord accepts and nobody is pinged by. */
-export function inspectPages(pages: readonly MessagePayload[], options: InspectOptions = {}): PageReport {
+/**
+ * Every rule for a reply's pages; an empty report is a page Discord accepts and nobody is pinged by.
+ * No text may hold half a surrogate pair, whatever the input held: the renderer replaces them.
+ */
+export function inspectPages(pages: readonly MessagePayload[]): PageReport {
   const report: PageReport = { limits: [], pings: [], markup: [] };
   if (pages.length === 0) report.limits.push('no page at all');
   pages.forEach((page, p) => {
@@ -81,8 +79,7 @@ export function inspectPages(pages: readonly MessagePayload[], options: InspectO
     const text = (where: string, value: string, max: number, markdown: boolean) => {
       if (value.length > max) report.limits.push(`${where}: ${value.length} > ${max}`);
       if (value.length === 0) report.limits.push(`${where}: empty`);
-      if (options.wellFormed && LONE_SURROGATE.test(value))
-        report.limits.push(`${where}: a character cut in half`);
+      if (LONE_SURROGATE.test(value)) report.limits.push(`${where}: half a surrogate pair`);
       if (LIVE_MENTION.test(value)) report.pings.push(`${where}: ${JSON.stringify(value.slice(0, 200))}`);
       const markup = markdown ? liveMarkup(value) : undefined;
       if (markup !== undefined) report.markup.push(`${where}: live ${markup}`);
@@ -136,9 +133,11 @@ export function inspectPages(pages: readonly MessagePayload[], options: InspectO
     const files = (page as { attachments?: { name: string; description?: string }[] }).attachments ?? [];
     for (const file of files) {
       if (file.name === '') report.limits.push(`${at}: a file without a name`);
-      if ((file.description?.length ?? 0) > LIMITS.attachmentDescription) {
-        report.limits.push(`${at} file ${file.name}: description over ${LIMITS.attachmentDescription}`);
-      }
+      if (!/^[\w.-]+$/.test(file.name)) report.limits.push(`${at}: file name ${JSON.stringify(file.name)}`);
+      if (LIVE_MENTION.test(file.name)) report.pings.push(`${at} file name: ${JSON.stringify(file.name)}`);
+      // Alt text shows no Markdown (like a footer): mentions and length matter.
+      if (file.description !== undefined)
+        text(`${at} file ${file.name} description`, file.description, LIMITS.attachmentDescription, false);
     }
   });
   return report;
@@ -160,6 +159,7 @@ export function pageText(pages: readonly MessagePayload[]): string {
         ...(e.fields ?? []).flatMap((f) => [f.name, f.value]),
         e.footer?.text ?? '',
       ]),
+      ...(page.attachments ?? []).map((file) => file.description),
     ])
     .join('\n');
 }

@@ -11,8 +11,9 @@
  *   expect(standin.violations).toEqual([]);
  *   await client.destroy(); await standin.close();
  *
- * Every request body is validated against discord-api-spec's zod schemas (strict objects) and every
- * message body must carry allowed_mentions that mention nobody; problems land in `violations`.
+ * Every request body is validated against discord-api-spec's zod schemas (strict objects), holds no half
+ * surrogate pair, and every message body must carry allowed_mentions that mention nobody and no live
+ * mention syntax in its attachments' alt text or names; problems land in `violations`.
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -88,6 +89,12 @@ export interface StandinOptions {
   requireNoMentions?: boolean;
   /** Discord's 3 s window for the initial interaction response; 0 disables. Default 3000. */
   interactionAckTimeoutMs?: number;
+  /**
+   * How long a nonce sent with `enforce_nonce` is remembered (Discord: "the past few minutes"): a
+   * message with the same nonce within this window returns the earlier one; after it, a new message is
+   * created. Default 5 minutes.
+   */
+  nonceWindowMs?: number;
   /** Debug sink for a line per request / gateway event. */
   log?: (line: string) => void;
   /**
@@ -184,6 +191,8 @@ export interface ChannelMessageRecord {
   body: Record<string, unknown>;
   edits: Record<string, unknown>[];
   deleted: boolean;
+  /** When the stand-in created it (Date.now()), for the nonce window. */
+  createdAt: number;
 }
 
 export interface GatewayStats {
@@ -355,6 +364,38 @@ function mentionProblem(message: unknown): string | undefined {
     if (Array.isArray(list) && list.length > 0) return `allowed_mentions.${key} must be empty`;
   }
   if (allowed.replied_user === true) return 'allowed_mentions.replied_user must not be true';
+  // Alt text and file names are not covered by the renderer's escaping of content and embeds by
+  // default: they must be neutralised like any other text from data.
+  const attachments = Array.isArray(message.attachments) ? message.attachments : [];
+  for (const [index, attachment] of attachments.entries()) {
+    if (!isRecord(attachment)) continue;
+    for (const key of ['description', 'filename'] as const) {
+      const text = attachment[key];
+      if (typeof text === 'string' && LIVE_MENTION.test(text))
+        return `attachments[${index}].${key} holds a live mention: ${JSON.stringify(text.slice(0, 200))}`;
+    }
+  }
+  return undefined;
+}
+
+/** @everyone, @here, <@user>, <@&role>, <#channel> with no zero-width space to break them. */
+const LIVE_MENTION = /@(?:everyone|here)|<[@#]/i;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Where in `value` a string holds half of a surrogate pair (Discord cannot show it), or undefined. */
+function halfSurrogateAt(value: unknown, at: string): string | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? at : undefined;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = halfSurrogateAt(item, `${at}[${index}]`);
+      if (found) return found;
+    }
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      const found = halfSurrogateAt(item, `${at}.${key}`);
+      if (found) return found;
+    }
+  }
   return undefined;
 }
 
@@ -408,6 +449,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
   const tolerated = options.toleratedUnknownKeys ?? DISCORD_JS_NOISE;
   const requireNoMentions = options.requireNoMentions ?? true;
   const ackTimeoutMs = options.interactionAckTimeoutMs ?? 3000;
+  const nonceWindowMs = options.nonceWindowMs ?? 5 * 60_000;
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
   const log = options.log ?? (() => {});
 
@@ -840,7 +882,11 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
         if (body.enforce_nonce === true && nonce !== undefined && nonce !== null) {
           // Discord returns the earlier message instead of creating a duplicate.
           const earlier = messages.find(
-            (record) => record.channelId === channel.id && record.message.nonce === nonce && !record.deleted,
+            (record) =>
+              record.channelId === channel.id &&
+              record.message.nonce === nonce &&
+              !record.deleted &&
+              Date.now() - record.createdAt < nonceWindowMs,
           );
           if (earlier) return { status: 200, body: earlier.message };
         }
@@ -850,7 +896,14 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
           author: botUser,
           body,
         });
-        messages.push({ channelId: channel.id, message, body, edits: [], deleted: false });
+        messages.push({
+          channelId: channel.id,
+          message,
+          body,
+          edits: [],
+          deleted: false,
+          createdAt: Date.now(),
+        });
         changed();
         return { status: 200, body: message };
       },
@@ -1049,6 +1102,8 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
       violate('route', where, `User-Agent must start with "DiscordBot" (got "${userAgent}")`);
     }
     if (parsed.problem) violate('schema', where, parsed.problem);
+    const broken = halfSurrogateAt(parsed.body, 'body');
+    if (broken) violate('schema', where, `${broken} holds half of a surrogate pair (not valid Unicode)`);
 
     let rejectedBody: SpecIssue[] = [];
     if (route.kind) {

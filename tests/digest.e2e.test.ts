@@ -289,4 +289,50 @@ describe.each(backends)('digests with $name state', ({ name, url, enabled }) => 
     expect(logLines.some((l) => l.includes('catching up a digest run missed'))).toBe(true);
     expect(standin.violations).toEqual([]);
   });
+
+  it.skipIf(!enabled)(
+    'a run resumed at start-up does not swallow the run composed after it (its own run id)',
+    async () => {
+      // A post answers 503 until the process is stopped with its run pending.
+      await stop();
+      await start();
+      const fault = standin.failNext({
+        method: 'POST',
+        path: `/channels/${ch1}/messages`,
+        status: 503,
+        times: 10_000,
+      });
+      await addFile(
+        'pending.json',
+        newIncident('2026-11-24-maarat-strike', 'Strike on Maarat al-Numan', '2026-11-24'),
+      );
+      await until(
+        'a pending run',
+        async () => (await bot?.digests.state(config.digests[0] as DigestConfig))?.pending !== undefined,
+      );
+      await stop();
+      fault.remaining = 0;
+      // An incident is added while the bot is down, and it restarts as a daily digest before its next
+      // due time: no slot was missed, so the pending run is resumed and a new run composed after it.
+      await writeFile(
+        path.join(dataDir, 'while-down-2.json'),
+        newIncident('2026-11-25-ariha-shelling', 'Shelling of Ariha', '2026-11-25'),
+      );
+      const daily: DigestConfig = { ...every2s('1', ch1, 'Morning briefing'), cron: '0 0 7 * * *' };
+      const store = createStateStore(config.storeUrl);
+      await store.set(digestKey(daily, 'scheduled'), Date.now());
+      await store.close();
+      const before = messagesIn(ch1).length;
+      await start({ digests: [daily] });
+      await until('the resumed run and the run after it', () => messagesIn(ch1).length >= before + 2);
+      const all = textIn(ch1);
+      expect(all.split('Strike on Maarat al-Numan').length - 1).toBe(1);
+      expect(all.split('Shelling of Ariha').length - 1).toBe(1);
+      const nonces = messagesIn(ch1).map((m) => (m.body as { nonce?: string }).nonce);
+      expect(new Set(nonces).size).toBe(nonces.length);
+      const state = await bot?.digests.state(daily);
+      expect(state?.pending).toBeUndefined();
+      expect(standin.violations).toEqual([]);
+    },
+  );
 });

@@ -219,32 +219,34 @@ describe('faults', () => {
     );
   }, 60_000);
 
+  /** The real `sitrep start` as a child process, configured by env only, with its output collected. */
+  const startChild = (storeFile: string, cron: string) => {
+    let output = '';
+    const child: ChildProcess = spawn(process.execPath, [path.resolve('bin/sitrep.js'), 'start'], {
+      cwd: work,
+      env: {
+        PATH: process.env.PATH ?? '',
+        DISCORD_TOKEN: standin.token,
+        DISCORD_API_URL: standin.apiUrl,
+        DATA_DIR: dataDir,
+        STORE_URL: `sqlite://${path.join(work, storeFile)}`,
+        DIGEST_1_CHANNEL: CHANNEL,
+        DIGEST_1_CRON: cron,
+        DIGEST_1_TIMEZONE: 'UTC',
+        DIGEST_1_TITLE: 'Fault drill',
+        LOG_LEVEL: 'info',
+      },
+    });
+    const collect = (c: Buffer) => {
+      output += c.toString();
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    return { child, output: () => output };
+  };
+
   it('SIGTERM in the middle of a digest: nothing lost, nothing doubled after the restart', async () => {
-    const storeUrl = `sqlite://${path.join(work, 'sigterm.sqlite')}`;
-    const env = {
-      PATH: process.env.PATH ?? '',
-      DISCORD_TOKEN: standin.token,
-      DISCORD_API_URL: standin.apiUrl,
-      DATA_DIR: dataDir,
-      STORE_URL: storeUrl,
-      DIGEST_1_CHANNEL: CHANNEL,
-      DIGEST_1_CRON: '* * * * * *',
-      DIGEST_1_TITLE: 'Fault drill',
-      LOG_LEVEL: 'info',
-    };
-    const run = () => {
-      let output = '';
-      const child: ChildProcess = spawn(process.execPath, [path.resolve('bin/sitrep.js'), 'start'], {
-        cwd: work,
-        env,
-      });
-      const collect = (c: Buffer) => {
-        output += c.toString();
-      };
-      child.stdout?.on('data', collect);
-      child.stderr?.on('data', collect);
-      return { child, output: () => output };
-    };
+    const run = () => startChild('sigterm.sqlite', '* * * * * *');
     // First life: the channel catches up on the current incidents, then we add one and make Discord fail.
     let life = run();
     await until('the first life to post', () => life.output().includes('digest run finished'), 30_000);
@@ -270,6 +272,47 @@ describe('faults', () => {
     await until('the digest after the restart', () => count('Strike reported at shutdown') >= 1, 30_000);
     await sleep(2500);
     expect(count('Strike reported at shutdown')).toBe(1);
+    life.child.kill('SIGTERM');
+    await once(life.child, 'exit');
+  }, 90_000);
+
+  it('SIGKILL with a run pending, an incident added while down, a restart before the next due time: both posted once', async () => {
+    const run = (cron: string) => startChild('sigkill.sqlite', cron);
+    // First life: a digest every second catches up on the current incidents; then its post answers 503
+    // and the process is killed outright while its run is pending.
+    let life = run('* * * * * *');
+    await until('the first life to post', () => life.output().includes('digest run finished'), 30_000);
+    const fault = standin.failNext({
+      method: 'POST',
+      path: `/channels/${CHANNEL}/messages`,
+      status: 503,
+      times: 1000,
+    });
+    await writeFile(
+      path.join(dataDir, 'at-sigkill.json'),
+      incident('2026-11-25-sigkill', 'Strike pending at the kill'),
+    );
+    await until('a post attempt of the pending run', () => fault.hits >= 1, 30_000);
+    life.child.kill('SIGKILL');
+    await once(life.child, 'exit');
+    standin.clearFaults();
+    // While it is down, another incident arrives. It restarts as a daily digest whose next time is hours
+    // away: the pending run is finished, and the new incident goes out in a run of its own.
+    await writeFile(
+      path.join(dataDir, 'while-killed.json'),
+      incident('2026-11-25-while-down', 'Shelling while the bot was down'),
+    );
+    const hour = (new Date().getUTCHours() + 12) % 24;
+    life = run(`0 ${hour} * * *`);
+    await until(
+      'both incidents after the restart',
+      () => count('Strike pending at the kill') >= 1 && count('Shelling while the bot was down') >= 1,
+      30_000,
+    );
+    await sleep(1500);
+    expect(count('Strike pending at the kill')).toBe(1);
+    expect(count('Shelling while the bot was down')).toBe(1);
+    expect(life.output()).not.toContain('database is locked');
     life.child.kill('SIGTERM');
     await once(life.child, 'exit');
   }, 90_000);

@@ -206,7 +206,9 @@ function keyQuotes(items: DigestItem[]): string[] {
 }
 
 function header(input: ComposeInput, shown: DigestItem[]): string {
-  const fresh = input.items.filter((i) => i.kind === 'new').length;
+  // Counted, not filtered: a first digest has every current incident as an item (100,000 of them).
+  let fresh = 0;
+  for (const item of input.items) if (item.kind === 'new') fresh += 1;
   const updated = input.items.length - fresh;
   const countries = [...new Set(shown.map((i) => i.incident.location.country))];
   const counts =

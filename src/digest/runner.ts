@@ -1,7 +1,7 @@
 // Delivering one digest run with its guarantees: the pending run is persisted before posting, every
 // message carries a nonce with enforce_nonce (so Discord drops a re-send), the cursor moves only after
 // Discord accepted every message, and transient failures are retried with backoff.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { DigestConfig } from '../config.ts';
 import type { Catalog } from '../incidents/catalog.ts';
 import type { Logger } from '../logger.ts';
@@ -75,9 +75,30 @@ export interface RunnerOptions {
 export const digestKey = (digest: Pick<DigestConfig, 'id' | 'channelId'>, part: string) =>
   `digest:${digest.id}:${digest.channelId}:${part}`;
 
-/** Deterministic per digest and scheduled time, so two processes firing the same tick share nonces. */
-export function runIdFor(digest: Pick<DigestConfig, 'id' | 'channelId'>, at: number): string {
-  return createHash('sha1').update(`${digest.id}:${digest.channelId}:${at}`).digest('base64url').slice(0, 12);
+/**
+ * The identity of a new run, and so of its nonces (`<runId>.<index>`). It must never repeat for one
+ * digest while Discord still remembers a nonce, or Discord drops the new run's messages as duplicates
+ * of the old one and the cursor moves past incidents nobody saw. It is derived from what makes the
+ * run unique: its slot (the scheduled time, or none), the cursor it starts from (which every delivered
+ * run moves forward), and the run resumed just before it in the same call (a resumed run and the run
+ * composed after it share their slot). Two processes firing the same slot from the same cursor still
+ * derive the same id, so Discord drops the second one's re-send. A manual run is never shared: it gets
+ * a random id.
+ */
+export function runIdFor(
+  digest: Pick<DigestConfig, 'id' | 'channelId'>,
+  run: {
+    scheduledFor: number | undefined;
+    since: number | undefined;
+    after?: string | undefined;
+    reason: RunOutcome['reason'];
+  },
+): string {
+  const slot = run.reason === 'manual' ? `manual:${randomUUID()}` : String(run.scheduledFor ?? 'unscheduled');
+  return createHash('sha1')
+    .update(`${digest.id}:${digest.channelId}:${slot}:${run.since ?? 'first'}:${run.after ?? ''}`)
+    .digest('base64url')
+    .slice(0, 12);
 }
 
 export function createDigestRunner(options: RunnerOptions) {
@@ -172,12 +193,14 @@ export function createDigestRunner(options: RunnerOptions) {
     try {
       const { cursor, pending } = await state(digest);
       let since = cursor;
+      let resumed: string | undefined;
       if (pending) {
         // A run that did not finish (a crash, an outage): finish it first, with the same nonces.
         logger.info({ digest: digest.id, runId: pending.runId }, 'resuming an unfinished digest run');
         await deliver(digest, pending);
         posted += pending.messages.length;
         since = pending.asOf;
+        resumed = pending.runId;
       }
       // Note the current data (cheap when nothing changed); this also saves changes an outage held back.
       const catalog = options.catalog();
@@ -198,7 +221,7 @@ export function createDigestRunner(options: RunnerOptions) {
       }
       incidents = items.length;
       const run: PendingRun = {
-        runId: runIdFor(digest, scheduledFor ?? asOf),
+        runId: runIdFor(digest, { scheduledFor, since, after: resumed, reason }),
         asOf,
         scheduledFor,
         messages: composed.messages,

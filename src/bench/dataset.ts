@@ -92,6 +92,9 @@ export async function ensureDataset(root: string, seed: number, size: number): P
     const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Manifest;
     if (manifest.version === GENERATOR_VERSION && manifest.seed === seed && manifest.size === size) {
       await stat(path.join(yamlDir, manifest.sampleFile));
+      // The reload benchmark edits this file and puts it back; make sure it is back, even after a crash.
+      const [first] = generateIncidents({ seed, count: 1 });
+      if (first) await writeFile(path.join(yamlDir, manifest.sampleFile), incidentYaml(first));
       return { ...manifest, yamlDir, jsonDir, reused: true, generateMs: performance.now() - started };
     }
   } catch {

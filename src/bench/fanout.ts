@@ -24,6 +24,10 @@ export interface FanoutRound {
   /** From the scheduled minute until the last post was accepted. */
   totalMs: number;
   channelsPosted: number;
+  /** From the scheduled minute until 99% of the posts were accepted (one straggler aside). */
+  p99Ms: number;
+  /** Responses other than 200 and 429, by status. */
+  otherStatuses: Record<string, number>;
 }
 
 export interface FanoutResult {
@@ -32,6 +36,8 @@ export interface FanoutResult {
   rounds: FanoutRound[];
   botRss: number;
   violations: number;
+  /** The end of what the bot logged (warnings and errors), for a round that went wrong. */
+  botLog: string;
 }
 
 export interface FanoutOptions {
@@ -106,6 +112,7 @@ export async function measureFanout(options: FanoutOptions): Promise<FanoutResul
       rounds,
       botRss: bot.rss(),
       violations: standin.violations.length,
+      botLog: bot.output().slice(-2000),
     };
   } finally {
     await bot.stop();
@@ -156,7 +163,14 @@ function summarizeRound(
   const tick = Math.floor(first.at / 60_000) * 60_000;
   const lastAt = accepted.at(-1)?.at ?? first.at;
   const spanMs = Math.max(1, lastAt - first.at);
+  const otherStatuses: Record<string, number> = {};
+  for (const r of posts) {
+    if (r.status !== 200 && r.status !== 429) otherStatuses[r.status] = (otherStatuses[r.status] ?? 0) + 1;
+  }
+  const p99At = accepted[Math.max(0, Math.ceil(accepted.length * 0.99) - 1)]?.at ?? lastAt;
   return {
+    p99Ms: p99At - tick,
+    otherStatuses,
     kind,
     requests: posts.length,
     accepted: accepted.length,

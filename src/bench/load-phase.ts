@@ -1,6 +1,6 @@
 // Cold loads against their floor. Each phase runs in a fresh child process (see child.ts), so a load
 // is cold: no earlier load's heap, caches or indexes.
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Catalog } from '../incidents/catalog.ts';
@@ -126,6 +126,13 @@ export interface YamlLoadResult {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Writes like an editor's safe save (a temporary file renamed into place): never seen half-written. */
+async function saveAtomically(file: string, text: string): Promise<void> {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.bench.tmp`);
+  await writeFile(temporary, text);
+  await rename(temporary, file);
+}
+
 /** The bot's own path over one file per incident, then the reload of one edited file. */
 export async function loadYamlLive(dir: string, sampleFile: string): Promise<YamlLoadResult> {
   let waiter: { file: string; resolve: (catalog: Catalog) => void } | undefined;
@@ -155,7 +162,7 @@ export async function loadYamlLive(dir: string, sampleFile: string): Promise<Yam
       waiter = { file, resolve };
     });
     const t0 = performance.now();
-    await writeFile(file, edited(n));
+    await saveAtomically(file, edited(n));
     const catalog = await changed;
     const ms = performance.now() - t0;
     waiter = undefined;
@@ -183,7 +190,7 @@ export async function loadYamlLive(dir: string, sampleFile: string): Promise<Yam
 
     live.stop();
     await sleep(50);
-    await writeFile(file, edited(3));
+    await saveAtomically(file, edited(3));
     const r0 = performance.now();
     await live.refresh();
     const refreshMs = performance.now() - r0;
@@ -199,6 +206,6 @@ export async function loadYamlLive(dir: string, sampleFile: string): Promise<Yam
     };
   } finally {
     live.stop();
-    await writeFile(file, original);
+    await saveAtomically(file, original);
   }
 }

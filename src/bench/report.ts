@@ -139,7 +139,7 @@ export function formatReport(report: BenchReport): string {
     );
     for (const r of f.rounds) {
       out.push(
-        `  ${r.kind.padEnd(8)} ${r.accepted} posts to ${r.channelsPosted} channels, ${r.achievedPerSecond.toFixed(1)}/s over ${(r.spanMs / 1000).toFixed(1)} s, ${r.rateLimited} × 429, first post ${(r.startLagMs / 1000).toFixed(1)} s after the minute, done after ${(r.totalMs / 1000).toFixed(1)} s`,
+        `  ${r.kind.padEnd(8)} ${r.accepted} posts to ${r.channelsPosted} channels, ${r.achievedPerSecond.toFixed(1)}/s over ${(r.spanMs / 1000).toFixed(1)} s, ${r.rateLimited} × 429, first post ${(r.startLagMs / 1000).toFixed(1)} s after the minute, 99% by ${(r.p99Ms / 1000).toFixed(1)} s, all by ${(r.totalMs / 1000).toFixed(1)} s${Object.keys(r.otherStatuses).length > 0 ? `, other answers ${JSON.stringify(r.otherStatuses)}` : ''}`,
       );
     }
     out.push('');

@@ -2,7 +2,7 @@
 // of a digest. In each case nothing is lost and nothing is posted twice.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -220,7 +220,7 @@ describe('faults', () => {
   }, 60_000);
 
   /** The real `sitrep start` as a child process, configured by env only, with its output collected. */
-  const startChild = (storeFile: string, cron: string) => {
+  const startChild = (storeFile: string, cron: string, data = dataDir) => {
     let output = '';
     const child: ChildProcess = spawn(process.execPath, [path.resolve('bin/sitrep.js'), 'start'], {
       cwd: work,
@@ -228,7 +228,7 @@ describe('faults', () => {
         PATH: process.env.PATH ?? '',
         DISCORD_TOKEN: standin.token,
         DISCORD_API_URL: standin.apiUrl,
-        DATA_DIR: dataDir,
+        DATA_DIR: data,
         STORE_URL: `sqlite://${path.join(work, storeFile)}`,
         DIGEST_1_CHANNEL: CHANNEL,
         DIGEST_1_CRON: cron,
@@ -275,6 +275,35 @@ describe('faults', () => {
     life.child.kill('SIGTERM');
     await once(life.child, 'exit');
   }, 90_000);
+
+  it('SIGKILL at random points of a large first start: every restart opens the state at once; one first digest', async () => {
+    // 5,000 incidents in one list: the first start records each as first seen, in many store writes.
+    const bigData = path.join(work, 'big-data');
+    await mkdir(bigData, { recursive: true });
+    const many = Array.from({ length: 5000 }, (_, i) =>
+      JSON.parse(incident(`2026-11-24-bulk-${i}`, `Bulk incident number ${i}`)),
+    );
+    await writeFile(path.join(bigData, 'bulk.json'), JSON.stringify(many));
+    const firstDigests = () => count('first digest in this channel');
+    const before = firstDigests();
+    const outputs: string[] = [];
+    for (let kill = 0; kill < 4; kill++) {
+      const life = startChild('big.sqlite', '* * * * * *', bigData);
+      await sleep(300 + Math.floor(Math.random() * 2500));
+      life.child.kill('SIGKILL');
+      await once(life.child, 'exit');
+      outputs.push(life.output());
+    }
+    const last = startChild('big.sqlite', '* * * * * *', bigData);
+    await until('the first digest after the kills', () => firstDigests() > before, 60_000);
+    await until('the run to be recorded', () => last.output().includes('digest run finished'), 30_000);
+    await sleep(1500);
+    outputs.push(last.output());
+    last.child.kill('SIGTERM');
+    await once(last.child, 'exit');
+    expect(outputs.join('\n')).not.toMatch(/database is locked|SQLITE_BUSY/);
+    expect(firstDigests() - before).toBe(1);
+  }, 120_000);
 
   it('SIGKILL with a run pending, an incident added while down, a restart before the next due time: both posted once', async () => {
     const run = (cron: string) => startChild('sigkill.sqlite', cron);

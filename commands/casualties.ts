@@ -1,5 +1,4 @@
 import { withCasualtyChart } from '../src/charts/answers.ts';
-import { renderCasualtyChart } from '../src/charts/casualties.ts';
 import { resolveCountry } from '../src/incidents/filters.ts';
 import { casualtyClaims, suggestCountries } from '../src/incidents/queries.ts';
 import { presentCasualties } from '../src/render/present.ts';
@@ -25,6 +24,8 @@ export const casualtiesCommand: Command = {
     const result = casualtyClaims(catalog, query, now);
     const country = query.country === undefined ? undefined : resolveCountry(catalog, query.country).name;
     const title = country === undefined ? 'Casualty claims' : `Casualty claims in ${country}`;
+    // The chart code (vega, resvg) loads with the first chart, not with every command.
+    const { renderCasualtyChart } = await import('../src/charts/casualties.ts');
     return withCasualtyChart(presentCasualties(result, query), await renderCasualtyChart(result, { title }));
   },
   autocomplete(focused, _options, { catalog }) {

@@ -1,5 +1,4 @@
 import { presentEmptyMap, presentMap } from '../src/charts/answers.ts';
-import { renderIncidentMap, selectMapIncidents } from '../src/charts/map.ts';
 import { UserError } from '../src/errors.ts';
 import { suggestCountries } from '../src/incidents/queries.ts';
 import { optional } from '../src/util.ts';
@@ -14,6 +13,8 @@ export const mapCommand: Command = {
   async execute(options, { catalog, now }) {
     const country = stringOption(options, 'country');
     if (country === undefined) throw new UserError('Give a country to map, e.g. /map country:Syria');
+    // The map code (world atlas, d3-geo, resvg) loads with the first map, not with every command.
+    const { renderIncidentMap, selectMapIncidents } = await import('../src/charts/map.ts');
     const selection = selectMapIncidents(
       catalog,
       { country, ...optional('since', stringOption(options, 'since')) },

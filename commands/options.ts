@@ -1,10 +1,11 @@
 // Option definitions used by several commands, so they read and validate the same everywhere.
+// The builders and API types straight from their packages: discord.js itself loads only with the bot.
 import {
-  InteractionContextType,
   SlashCommandBuilder,
   type SlashCommandIntegerOption,
   type SlashCommandStringOption,
-} from 'discord.js';
+} from '@discordjs/builders';
+import { InteractionContextType } from 'discord-api-types/v10';
 import { OPTION_LIMITS } from '../src/constants.ts';
 
 export const countryOption = (o: SlashCommandStringOption) =>

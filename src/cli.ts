@@ -1,19 +1,13 @@
 // The `sitrep` command: validate, run, console, schema (and, with a token, start and deploy).
+// Each command imports its modules when it runs, so `sitrep --version` loads nothing else and only
+// `start` and `deploy` load discord.js.
 import { parseArgs } from 'node:util';
-import { commands } from '../commands/index.ts';
-import { deployCommand, startCommand } from './cli/bot.ts';
-import { runConsole } from './cli/console.ts';
-import { digestCommand } from './cli/digest.ts';
 import { type CliIo, processIo } from './cli/io.ts';
-import { answerLine } from './cli/run.ts';
-import { writeSchema } from './cli/schema.ts';
-import { validateFolder } from './cli/validate.ts';
-import { ConfigError, loadBaseConfig, loadEnvFile } from './config.ts';
-import { UserError } from './errors.ts';
-import { importCommand } from './import/command.ts';
+import { EnvironmentError, UserError } from './errors.ts';
 import { VERSION } from './version.ts';
 
-const HELP = `sitrep ${VERSION}: conflict briefings in Discord, and offline in your terminal
+function helpText(commandNames: string): string {
+  return `sitrep ${VERSION}: conflict briefings in Discord, and offline in your terminal
 
 Usage:
   sitrep run "/latest count:3"        answer one slash command offline (--json: the Discord payload)
@@ -25,7 +19,7 @@ Usage:
   sitrep digest status                each digest's schedule, next run, last run and outcome
   sitrep deploy                       register the slash commands with Discord (needs DISCORD_TOKEN)
   sitrep start                        run the bot (needs DISCORD_TOKEN; same as npm start)
-  sitrep bench [--sizes 1000,10000]   generate incidents and measure speed and memory (sitrep bench -h)
+  sitrep bench [--sizes 1000,10000]   measure start-up, and speed and memory on generated incidents (-h)
 
 Options:
   --data DIR      incident folder (default: DATA_DIR, then ./data)
@@ -34,8 +28,15 @@ Options:
   -h, --help      this help
   -v, --version   the version
 
-Commands you can run: ${commands.map((c) => `/${c.data.name}`).join(' ')}
+Commands you can run: ${commandNames}
 `;
+}
+
+/** The help, with the command list read from the commands themselves. */
+async function help(): Promise<string> {
+  const { commands } = await import('../commands/index.ts');
+  return helpText(commands.map((c) => `/${c.data.name}`).join(' '));
+}
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let parsed: ReturnType<typeof parseCli>;
@@ -44,7 +45,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const ownOptions = argv[0] === 'bench' || argv[0] === 'import';
     parsed = parseCli(ownOptions ? argv.slice(0, 1) : argv);
   } catch (error) {
-    io.err(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+    io.err(`${error instanceof Error ? error.message : String(error)}\n\n${await help()}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -54,47 +55,74 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return 0;
   }
   if (values.help || verb === undefined || verb === 'help') {
-    io.out(HELP);
+    io.out(await help());
     return 0;
   }
 
   try {
+    const { loadBaseConfig, loadEnvFile, requireDataDir } = await import('./config.ts');
     loadEnvFile();
     const config = loadBaseConfig();
     const dataDir = values.data ?? config.dataDir;
+    // Answering from a folder that is not there would look like an empty dataset: stop instead.
+    if (verb === 'run' || verb === 'console' || verb === 'digest' || verb === 'validate') {
+      const argument = verb === 'validate' ? rest[0] : undefined;
+      await requireDataDir(argument ?? dataDir, argument ? 'validate' : values.data ? '--data' : 'DATA_DIR');
+    }
     switch (verb) {
-      case 'validate':
+      case 'validate': {
+        const { validateFolder } = await import('./cli/validate.ts');
         return await validateFolder(rest[0] ?? dataDir, io);
-      case 'run':
+      }
+      case 'run': {
         if (rest.length === 0)
           throw new UserError('sitrep run needs a command line, e.g. sitrep run "/latest count:3"');
+        const { answerLine } = await import('./cli/run.ts');
         return await answerLine(rest.join(' '), {
           dataDir,
           json: values.json === true,
           io,
           outDir: values.out,
         });
-      case 'console':
+      }
+      case 'console': {
+        const { runConsole } = await import('./cli/console.ts');
         return await runConsole({ dataDir, io });
-      case 'digest':
+      }
+      case 'digest': {
+        const { digestCommand } = await import('./cli/digest.ts');
         return await digestCommand(rest, { dataDir, io });
-      case 'start':
+      }
+      case 'start': {
+        const { startCommand } = await import('./cli/bot.ts');
         return await startCommand(io);
-      case 'deploy':
+      }
+      case 'deploy': {
+        const { deployCommand } = await import('./cli/bot.ts');
         return await deployCommand(io);
-      case 'schema':
+      }
+      case 'schema': {
+        const { writeSchema } = await import('./cli/schema.ts');
         return await writeSchema(rest[0] ?? 'data/schema.json', io);
+      }
       case 'bench': {
-        // Loaded on demand: the benchmarks pull in the generator and the test stand-in.
-        const { benchCommand } = await import('./bench/cli.ts');
+        const { benchCommand } = await importBench();
         return await benchCommand(argv.slice(1), io);
       }
-      case 'import':
+      case 'import': {
+        const { importCommand } = await import('./import/command.ts');
         return await importCommand(argv.slice(1), { dataDir: dataDirOf(argv.slice(1)) ?? dataDir, io });
+      }
       default:
         throw new UserError(`Unknown command "${verb}". Run sitrep --help.`);
     }
   } catch (error) {
+    const { ConfigError } = await import('./config.ts');
+    // A missing folder, an unreachable store or Discord, a refused token: one line, a sysexits code.
+    if (error instanceof EnvironmentError) {
+      io.err(`${error.message}\n`);
+      return error.exitCode;
+    }
     if (error instanceof UserError || error instanceof ConfigError) {
       io.err(`${error.message}\n`);
       return error instanceof ConfigError ? 78 : 2;
@@ -102,6 +130,16 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   }
+}
+
+/**
+ * The benchmark is development tooling that dist/ does not hold: it always runs from its TypeScript
+ * sources, through tsx when this file runs compiled.
+ */
+async function importBench(): Promise<{ benchCommand(args: string[], io: CliIo): Promise<number> }> {
+  const compiled = import.meta.url.endsWith('.js');
+  if (compiled) (await import('tsx/esm/api')).register();
+  return import(new URL(compiled ? '../../bench/cli.ts' : '../bench/cli.ts', import.meta.url).href);
 }
 
 /** `--data DIR` among a sub-command's own options. */

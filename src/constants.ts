@@ -9,3 +9,7 @@ export const OPTION_LIMITS = {
   searchCount: { min: 1, max: 10, default: 5 },
   autocompleteChoices: 25,
 } as const;
+
+/** Where the state store lives when STORE_URL is not set. Here, not in state/store.ts, so reading the
+ * config does not load the store's drivers (Redis, SQLite). */
+export const DEFAULT_STORE_URL = 'sqlite://./var/sitrep.sqlite';

@@ -4,10 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateIncidents } from '../src/bench/generate.ts';
-import { formatReport } from '../src/bench/report.ts';
-import { type BenchReport, runBench } from '../src/bench/run.ts';
+import { generateIncidents } from '../bench/generate.ts';
+import { formatReport } from '../bench/report.ts';
+import { runBench } from '../bench/run.ts';
+import { measureStartup } from '../bench/startup.ts';
+import type { BenchReport } from '../bench/types.ts';
 import { parseIncident } from '../src/incidents/schema.ts';
+import { startStandin } from './discord/standin.ts';
 
 let root: string;
 let report: BenchReport;
@@ -143,6 +146,31 @@ describe('sitrep bench at 200 incidents', () => {
     expect(table).toMatch(/Targets/);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
+});
+
+describe('the start-up phase', () => {
+  it('times sitrep --version, run "/latest" and start to connected, each in a fresh process', async () => {
+    const startup = await measureStartup({
+      repetitions: 1,
+      workDir: path.join(root, 'startup'),
+      startStandin: () => startStandin(),
+    });
+    expect(startup).toEqual({
+      compiled: expect.any(Boolean),
+      node: latency,
+      version: latency,
+      run: latency,
+      start: latency,
+      npm: latency,
+    });
+    for (const phase of [startup.node, startup.version, startup.run, startup.start, startup.npm]) {
+      expect(phase.n).toBe(1);
+      expect(phase.p50).toBeGreaterThan(0);
+    }
+    const table = formatReport({ ...report, startup });
+    expect(table).toMatch(/Start-up, ms/);
+    expect(table).toMatch(/sitrep start to connected/);
+  }, 120_000);
 });
 
 describe('the incident generator', () => {

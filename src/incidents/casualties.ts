@@ -1,9 +1,9 @@
 // Casualty claims grouped by who claims them and for what period. Figures are listed, never added up.
 import type { Catalog } from './catalog.ts';
 import { given, resolveCountry, sinceOf, untilOf } from './filters.ts';
-import type { CasualtyQuery, ClaimGroup } from './queries.ts';
 import type { Claim, Incident } from './schema.ts';
 import { foldKey } from './text.ts';
+import type { CasualtyQuery, ClaimGroup } from './types.ts';
 
 /** The period a claim covers: its own, else its incident's dates; an open end is the start day. */
 export function claimPeriod(claim: Claim, incident: Incident): { from: string; to: string } {

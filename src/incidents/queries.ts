@@ -1,6 +1,6 @@
 // The queries behind every command. Pure functions over a Catalog: no I/O, `now` passed in.
-// The types here are the contract the commands and renderers use; the larger queries live in their own
-// modules (search, quotes, casualties, suggest) and are re-exported from here.
+// The larger queries live in their own modules (search, quotes, casualties, suggest, lookup) and are
+// re-exported from here with their types (types.ts), so commands and renderers import from one place.
 import { perCatalog } from './cache.ts';
 import { type Catalog, incidentSortDate } from './catalog.ts';
 import {
@@ -15,9 +15,10 @@ import {
   sinceOf,
 } from './filters.ts';
 import { quoteEntries } from './quote-index.ts';
-import type { Claim, Incident, Quote, Source } from './schema.ts';
+import type { Incident } from './schema.ts';
 import { warmSearchIndex } from './search.ts';
 import { warmSuggestions } from './suggest.ts';
+import type { DatasetStats, LatestQuery, Page } from './types.ts';
 
 export { casualtyClaims, claimPeriod } from './casualties.ts';
 export { parseSince, parseUntil } from './dates.ts';
@@ -26,86 +27,19 @@ export { findQuotes } from './quotes.ts';
 export { buildSearchIndex, searchIncidents, warmSearchIndex } from './search.ts';
 export { suggestCountries, suggestIncidents, suggestOrganizations, suggestSpeakers } from './suggest.ts';
 export { foldText } from './text.ts';
-
-export interface Choice {
-  /** Shown to the user; at most 100 characters. */
-  name: string;
-  /** Sent back as the option value; at most 100 characters. */
-  value: string;
-}
-
-export interface LatestQuery {
-  count?: number; // 1–10, default 5
-  country?: string; // country name or ISO3, case- and accent-insensitive
-  type?: string; // event type slug or label, or sub-event slug
-  since?: string; // see parseSince
-}
-
-export interface Page<T> {
-  total: number;
-  items: T[];
-}
-
-export interface QuoteQuery {
-  speaker?: string;
-  organization?: string;
-  incident?: string;
-  query?: string;
-  count?: number;
-}
-
-export interface QuoteHit {
-  quote: Quote;
-  incident: Incident;
-  /** The quote's source entry in its incident. */
-  source: Source | undefined;
-  /** The quote's date, or its source's publication date. */
-  date: string | undefined;
-}
-
-export interface SearchQuery {
-  query: string;
-  country?: string;
-  since?: string;
-  count?: number;
-}
-
-export interface SearchHit {
-  incident: Incident;
-  score: number;
-  /** Which fields matched: title, summary, quotes, place, actors, tags. */
-  fields: string[];
-}
-
-export interface CasualtyQuery {
-  country?: string;
-  since?: string;
-  until?: string;
-}
-
-export interface ClaimRow {
-  incident: Incident;
-  claim: Claim;
-  source: Source | undefined;
-}
-
-export interface ClaimGroup {
-  claimant: string;
-  /** The claim's period, or its incident's dates when the claim gives none. */
-  period: { from: string; to: string };
-  rows: ClaimRow[];
-}
-
-export interface DatasetStats {
-  incidents: number;
-  countries: number;
-  quotes: number;
-  claims: number;
-  sources: number;
-  newest: Incident | undefined;
-  /** Earliest start and latest end date over all incidents. */
-  span: { from: string; to: string } | undefined;
-}
+export type {
+  CasualtyQuery,
+  Choice,
+  ClaimGroup,
+  ClaimRow,
+  DatasetStats,
+  LatestQuery,
+  Page,
+  QuoteHit,
+  QuoteQuery,
+  SearchHit,
+  SearchQuery,
+} from './types.ts';
 
 /**
  * The newest incidents matching the filters. Works on the smallest ready-made list (the catalog, one

@@ -2,9 +2,9 @@
 import { perCatalog } from './cache.ts';
 import type { Catalog } from './catalog.ts';
 import { memoized } from './filters.ts';
-import type { QuoteHit } from './queries.ts';
 import type { Incident } from './schema.ts';
 import { foldKey } from './text.ts';
+import type { QuoteHit } from './types.ts';
 
 export interface QuoteEntry {
   hit: QuoteHit;

@@ -2,9 +2,9 @@
 import type { Catalog } from './catalog.ts';
 import { clampCount, given } from './filters.ts';
 import { getIncident } from './lookup.ts';
-import type { Page, QuoteHit, QuoteQuery } from './queries.ts';
 import { entriesOf, quoteEntries, sortByDate } from './quote-index.ts';
 import { foldKey, tokenize } from './text.ts';
+import type { Page, QuoteHit, QuoteQuery } from './types.ts';
 
 /** Quotes matching every filter given; `query` words must each start a word of the quote. */
 export function findQuotes(catalog: Catalog, q: QuoteQuery): Page<QuoteHit> {

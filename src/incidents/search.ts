@@ -5,9 +5,9 @@ import { UserError } from '../errors.ts';
 import { perCatalog } from './cache.ts';
 import { type Catalog, incidentSortDate } from './catalog.ts';
 import { clampCount, countryIndex, given, resolveCountry, sinceOf } from './filters.ts';
-import type { Page, SearchHit, SearchQuery } from './queries.ts';
 import type { Incident } from './schema.ts';
 import { cutCodePoints, tokenize } from './text.ts';
+import type { Page, SearchHit, SearchQuery } from './types.ts';
 
 /** Searchable fields, in the order SearchHit.fields lists them. */
 export const SEARCH_FIELDS = ['title', 'summary', 'quotes', 'place', 'actors', 'tags'] as const;

@@ -4,9 +4,9 @@
 import { perCatalog } from './cache.ts';
 import { type Catalog, incidentSortDate } from './catalog.ts';
 import { countryIndex } from './filters.ts';
-import type { Choice } from './queries.ts';
 import { quoteEntries } from './quote-index.ts';
 import { cutCodePoints, foldKey, truncateWords } from './text.ts';
+import type { Choice } from './types.ts';
 
 /** Discord's limits: 25 choices, 100 characters for a choice's name and value. */
 const MAX_CHOICES = 25;

@@ -2,8 +2,8 @@
 // restSender and discord.js REST client) to a stand-in that enforces Discord's global rate limit.
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RecordedRequest, Standin, StandinOptions } from '../../tests/discord/standin.ts';
-import type { IncidentInput } from '../incidents/schema.ts';
+import type { IncidentInput } from '../src/incidents/schema.ts';
+import type { RecordedRequest, Standin, StandinOptions } from '../tests/discord/standin.ts';
 import { startBotProcess } from './bot-process.ts';
 import { incidentsJson } from './dataset.ts';
 import { generateIncident } from './generate.ts';

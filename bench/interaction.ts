@@ -1,7 +1,7 @@
 // Whole interactions: the stand-in dispatches INTERACTION_CREATE on the gateway, the real bot answers
 // over REST, and the time runs until the stand-in has the reply (for a deferred reply, its edit).
 import path from 'node:path';
-import type { InteractionPayload, Standin } from '../../tests/discord/standin.ts';
+import type { InteractionPayload, Standin } from '../tests/discord/standin.ts';
 import { startBotProcess } from './bot-process.ts';
 import { type Latency, summarize } from './stats.ts';
 

@@ -1,6 +1,6 @@
 // What happened, in words: per ACLED sub-event type, who the actors are, a title and a neutral summary.
-import type { IncidentInput } from '../incidents/schema.ts';
-import type { SubEventType } from '../incidents/taxonomy.ts';
+import type { IncidentInput } from '../src/incidents/schema.ts';
+import type { SubEventType } from '../src/incidents/taxonomy.ts';
 import type { Admin1, CountryPlaces } from './places.ts';
 import type { Random } from './random.ts';
 import {

@@ -1,7 +1,7 @@
 // Deterministic, realistic incidents for the benchmarks: incident i depends only on the seed and i, so
 // the first 1,000 of a 100,000 run are the 1,000 of a 1,000 run, and a seed always gives the same data.
-import type { IncidentInput } from '../incidents/schema.ts';
-import { SUB_EVENT_TYPES, type SubEventType } from '../incidents/taxonomy.ts';
+import type { IncidentInput } from '../src/incidents/schema.ts';
+import { SUB_EVENT_TYPES, type SubEventType } from '../src/incidents/taxonomy.ts';
 import { type Admin1, COUNTRIES, type CountryPlaces, WIRE_OUTLETS } from './places.ts';
 import { createRandom, type Random } from './random.ts';
 import { type IncidentText, incidentText, type Scene, subEventSpec } from './scenes.ts';

@@ -3,7 +3,7 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Document, isMap, isScalar, isSeq, type Node, Scalar } from 'yaml';
-import type { IncidentInput } from '../incidents/schema.ts';
+import type { IncidentInput } from '../src/incidents/schema.ts';
 import { generateIncidents } from './generate.ts';
 
 /** Bump when the generator's output changes, so old files on disk are not reused. */

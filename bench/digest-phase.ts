@@ -1,11 +1,11 @@
 // Digest work that does not touch Discord: the tracker's first look at the data (the bot waits for it
 // before logging in), noting a day's changes, and composing digests from them.
 import path from 'node:path';
-import { composeDigest, selectDigestItems } from '../digest/compose.ts';
-import { IncidentTracker } from '../digest/tracker.ts';
-import { Catalog, type CatalogEntry } from '../incidents/catalog.ts';
-import { type Incident, parseIncident } from '../incidents/schema.ts';
-import { createStateStore } from '../state/store.ts';
+import { composeDigest, selectDigestItems } from '../src/digest/compose.ts';
+import { IncidentTracker } from '../src/digest/tracker.ts';
+import { Catalog, type CatalogEntry } from '../src/incidents/catalog.ts';
+import { type Incident, parseIncident } from '../src/incidents/schema.ts';
+import { createStateStore } from '../src/state/store.ts';
 import { generateIncident } from './generate.ts';
 import { type MemorySample, memorySample } from './load-phase.ts';
 import { type Latency, measure } from './stats.ts';

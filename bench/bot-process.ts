@@ -4,11 +4,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commands } from '../../commands/index.ts';
-import type { Standin } from '../../tests/discord/standin.ts';
-import { deployCommands } from '../discord/deploy.ts';
+import { commands } from '../commands/index.ts';
+import { deployCommands } from '../src/discord/deploy.ts';
+import type { Standin } from '../tests/discord/standin.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/sitrep.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/sitrep.js', import.meta.url));
 
 export interface BotProcess {
   child: ChildProcess;

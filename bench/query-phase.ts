@@ -1,8 +1,8 @@
 // Latency of every query behind a command and of autocomplete: the query alone, the whole handler
 // (query + rendering to Discord pages), and the naive linear scan doing the same job.
-import { findCommand } from '../../commands/index.ts';
-import type { CommandContext, OptionValues } from '../../commands/types.ts';
-import type { Catalog } from '../incidents/catalog.ts';
+import { findCommand } from '../commands/index.ts';
+import type { CommandContext, OptionValues } from '../commands/types.ts';
+import type { Catalog } from '../src/incidents/catalog.ts';
 import {
   casualtyClaims,
   datasetStats,
@@ -14,11 +14,11 @@ import {
   suggestCountries,
   suggestIncidents,
   suggestSpeakers,
-} from '../incidents/queries.ts';
-import type { Incident } from '../incidents/schema.ts';
-import { EVENT_TYPE_SLUGS } from '../incidents/taxonomy.ts';
-import { foldText } from '../incidents/text.ts';
-import { toDiscordPages } from '../render/discord.ts';
+} from '../src/incidents/queries.ts';
+import type { Incident } from '../src/incidents/schema.ts';
+import { EVENT_TYPE_SLUGS } from '../src/incidents/taxonomy.ts';
+import { foldText } from '../src/incidents/text.ts';
+import { toDiscordPages } from '../src/render/discord.ts';
 import type { InteractionSample } from './interaction.ts';
 import { BENCH_NOW } from './load-phase.ts';
 import {

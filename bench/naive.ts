@@ -1,6 +1,6 @@
 // The obvious implementation, for comparison: every query is a linear scan over the incidents as they
 // were loaded (file order), filtering with lower-cased substring tests and sorting what matched.
-import type { Incident, Quote } from '../incidents/schema.ts';
+import type { Incident, Quote } from '../src/incidents/schema.ts';
 
 const sortDate = (incident: Incident) => incident.date.end ?? incident.date.start;
 const newestFirst = (a: Incident, b: Incident) =>

@@ -3,10 +3,16 @@
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Catalog } from '../incidents/catalog.ts';
-import { LiveCatalog } from '../incidents/live.ts';
-import { loadCatalog } from '../incidents/load.ts';
-import { getIncident, latest, searchIncidents, suggestIncidents, warmIndexes } from '../incidents/queries.ts';
+import type { Catalog } from '../src/incidents/catalog.ts';
+import { LiveCatalog } from '../src/incidents/live.ts';
+import { loadCatalog } from '../src/incidents/load.ts';
+import {
+  getIncident,
+  latest,
+  searchIncidents,
+  suggestIncidents,
+  warmIndexes,
+} from '../src/incidents/queries.ts';
 
 export const BENCH_NOW = new Date('2025-01-15T12:00:00Z');
 

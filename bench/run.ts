@@ -1,16 +1,19 @@
 // `sitrep bench` as a function: generates (or reuses) the datasets, runs every phase, and returns one
 // report object. The CLI prints it as a table or as JSON; the test checks its shape.
 import { cpus, totalmem } from 'node:os';
-import type { Standin, StandinOptions } from '../../tests/discord/standin.ts';
-import { type Dataset, ensureDataset } from './dataset.ts';
+import path from 'node:path';
+import type { Standin, StandinOptions } from '../tests/discord/standin.ts';
+import { ensureDataset } from './dataset.ts';
 import type { DigestResult } from './digest-phase.ts';
-import { type FanoutResult, measureFanout } from './fanout.ts';
+import { measureFanout } from './fanout.ts';
 import { type InteractionResult, type InteractionSample, measureInteractions } from './interaction.ts';
 import type { FloorResult, JsonLoadResult, MemorySample, YamlLoadResult } from './load-phase.ts';
 import { runPhase } from './phase.ts';
 import type { QueryResult } from './query-phase.ts';
+import { measureStartup, type StartupResult } from './startup.ts';
 import { ratio } from './stats.ts';
-import { evaluateTargets, type TargetResult } from './targets.ts';
+import { evaluateTargets } from './targets.ts';
+import type { BenchReport, LoadFigures, MemoryFigures, SizeReport } from './types.ts';
 
 export interface BenchOptions {
   sizes: number[];
@@ -27,59 +30,11 @@ export interface BenchOptions {
   cpuProfileDir?: string | undefined;
   /** Only the fan-out (for working on it): no per-size loads, queries or interactions. */
   fanoutOnly?: boolean;
+  /** Fresh processes of `sitrep --version`, `sitrep run "/latest"` and `sitrep start`, each this many times. */
+  startup?: { repetitions: number } | false;
+  /** Only the start-up: no datasets, loads, queries, interactions or fan-out. */
+  startupOnly?: boolean;
   log?: (line: string) => void;
-}
-
-export interface LoadFigures {
-  floorMs: number;
-  firstAnswerMs: number;
-  searchReadyMs: number;
-  /** firstAnswerMs / floorMs */
-  firstAnswerRatio: number;
-  searchReadyRatio: number;
-}
-
-export interface MemoryFigures {
-  jsonBytes: number;
-  /**
-   * Growth of heap + external memory (typed arrays, WASM) from before the load to after it: the
-   * catalog only, then with every index built.
-   */
-  heapCatalog: number;
-  heapIndexed: number;
-  /** With the digest tracker's record of every incident too (what the bot holds). */
-  heapWithTracker: number;
-  rssIndexed: number;
-  /** Per 10,000 incidents. */
-  per10k: { json: number; heapCatalog: number; heapIndexed: number; heapWithTracker: number; rss: number };
-  /** heapIndexed / jsonBytes */
-  heapToJson: number;
-  gcForced: boolean;
-}
-
-export interface SizeReport {
-  size: number;
-  dataset: Pick<Dataset, 'yamlFiles' | 'yamlBytes' | 'jsonFiles' | 'jsonBytes' | 'reused' | 'generateMs'>;
-  load: { yaml: LoadFigures; json: LoadFigures };
-  reload: YamlLoadResult['reload'];
-  queries: Record<string, QueryResult>;
-  digest: Omit<DigestResult, 'memoryAfterObserve'>;
-  memory: MemoryFigures;
-  interaction: InteractionResult | null;
-  problems: number;
-}
-
-export interface BenchReport {
-  version: 1;
-  machine: { cpus: number; cpuModel: string; node: string; platform: string; memoryBytes: number };
-  seed: number;
-  startedAt: string;
-  durationMs: number;
-  sizes: SizeReport[];
-  fanout: (FanoutResult & { size: number }) | null;
-  targets: TargetResult[];
-  /** Sections that could not be measured (the rest of the report stands). */
-  errors: string[];
 }
 
 interface JsonPhaseResult {
@@ -95,13 +50,27 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const startedAt = new Date().toISOString();
   const phase = { cpuProfileDir: options.cpuProfileDir };
   const startStandin = async (standinOptions: StandinOptions = {}): Promise<Standin> => {
-    const { startStandin: start } = await import('../../tests/discord/standin.ts');
+    const { startStandin: start } = await import('../tests/discord/standin.ts');
     return start(standinOptions);
   };
   const sizes: SizeReport[] = [];
   const errors: string[] = [];
+  // First, while the machine is not yet busy with the large datasets.
+  let startup: StartupResult | null = null;
+  if (options.startup) {
+    log(`start-up: sitrep --version, run "/latest" and start, ${options.startup.repetitions} times each`);
+    try {
+      startup = await measureStartup({
+        repetitions: options.startup.repetitions,
+        workDir: path.join(options.workDir, 'startup'),
+        startStandin: () => startStandin(),
+      });
+    } catch (error) {
+      errors.push(`start-up: ${describe(error)}`);
+    }
+  }
   const phaseOptions = { ...phase, log: (line: string) => log(`  ${line}`) };
-  for (const size of options.fanoutOnly ? [] : options.sizes) {
+  for (const size of options.fanoutOnly || options.startupOnly ? [] : options.sizes) {
     log(`[${size}] dataset`);
     const dataset = await ensureDataset(options.dataRoot, options.seed, size);
     log(`[${size}] ${dataset.reused ? 'reused' : 'generated'} ${dataset.yamlDir}, ${dataset.jsonDir}; floor`);
@@ -166,7 +135,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   }
 
   let fanout: BenchReport['fanout'] = null;
-  if (options.fanout) {
+  if (options.fanout && !options.startupOnly) {
     const { size, digests, perSecond, added } = options.fanout;
     log(`[${size}] fan-out: ${digests} digests due in the same minute, ${perSecond} requests/s limit`);
     const dataset = await ensureDataset(options.dataRoot, options.seed, size);
@@ -202,6 +171,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     startedAt,
     durationMs: performance.now() - started,
     sizes,
+    startup,
     fanout,
     targets: [],
     errors,

@@ -1,6 +1,6 @@
 // The bench report as a plain-text table: one column per dataset size, then the targets.
-import type { BenchReport, SizeReport } from './run.ts';
 import type { Latency } from './stats.ts';
+import type { BenchReport, SizeReport } from './types.ts';
 
 const ms = (value: number) =>
   value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
@@ -22,6 +22,25 @@ function table(
   return [line(header), ...body.map(line)].join('\n');
 }
 
+/** Start-up of fresh processes: the median, and the slowest (one slow start on a busy machine is noise). */
+function startupTable(report: BenchReport): string[] {
+  const s = report.startup;
+  if (!s) return [];
+  const row = (label: string, l: Latency) =>
+    `${label.padEnd(40)}${ms(l.p50).padStart(8)}${ms(l.max).padStart(8)}`;
+  return [
+    `Start-up, ms (${s.version.n} fresh processes each; bin/sitrep.js ran ${s.compiled ? 'dist/, compiled' : 'the sources through tsx: dist/ was stale'})`,
+    `${''.padEnd(40)}${'median'.padStart(8)}${'max'.padStart(8)}`,
+    row('node -e "" (the floor)', s.node),
+    row('sitrep --version', s.version),
+    row('sitrep run "/latest" (example data)', s.run),
+    row('sitrep start to connected (stand-in)', s.start),
+    row('npm run sitrep -- --version', s.npm),
+    `npm start to connected, estimated: ${ms(s.start.p50 + s.npm.p50 - s.version.p50)} (start + npm's own launch)`,
+    '',
+  ];
+}
+
 export function formatReport(report: BenchReport): string {
   const { sizes } = report;
   const m = report.machine;
@@ -29,6 +48,43 @@ export function formatReport(report: BenchReport): string {
     `sitrep bench — seed ${report.seed}, ${m.cpus} × ${m.cpuModel}, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GB, Node ${m.node}, ${m.platform}`,
     `finished in ${(report.durationMs / 1000).toFixed(0)} s`,
     '',
+    ...startupTable(report),
+    ...(sizes.length > 0 ? sizeTables(sizes) : []),
+  ];
+  if (report.fanout) {
+    const f = report.fanout;
+    out.push(
+      `Fan-out: ${f.digests} digests due in the same minute at ${sizeLabel(f.size)} incidents, limit ${f.limitPerSecond} requests/s`,
+    );
+    for (const r of f.rounds) {
+      out.push(
+        `  ${r.kind.padEnd(8)} ${r.accepted} posts to ${r.channelsPosted} channels, ${r.achievedPerSecond.toFixed(1)}/s over ${(r.spanMs / 1000).toFixed(1)} s, ${r.rateLimited} × 429, first post ${(r.startLagMs / 1000).toFixed(1)} s after the minute, 99% by ${(r.p99Ms / 1000).toFixed(1)} s, all by ${(r.totalMs / 1000).toFixed(1)} s${Object.keys(r.otherStatuses).length > 0 ? `, other answers ${JSON.stringify(r.otherStatuses)}` : ''}`,
+      );
+    }
+    out.push('');
+  }
+  if (report.errors.length > 0) {
+    out.push('Not measured');
+    for (const error of report.errors) out.push(`  ${error}`);
+    out.push('');
+  }
+  out.push('Targets');
+  for (const t of report.targets) {
+    const value =
+      t.unit === 'ms'
+        ? `${ms(t.value)} ms`
+        : t.unit === '×'
+          ? x(t.value)
+          : `${t.value.toFixed(t.unit === '/s' ? 1 : 0)}${t.unit ? ` ${t.unit}` : ''}`;
+    const at = t.size === null ? 'example data' : sizeLabel(t.size);
+    out.push(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${value} (target ${t.target}, at ${at})`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** The tables with one column per dataset size. */
+function sizeTables(sizes: readonly SizeReport[]): string[] {
+  const out: string[] = [
     table('Data', sizes, [
       ['YAML files (one per incident)', (s) => `${s.dataset.yamlFiles} · ${mb(s.dataset.yamlBytes)}`],
       ['JSON list files (1,000 each)', (s) => `${s.dataset.jsonFiles} · ${mb(s.dataset.jsonBytes)}`],
@@ -132,34 +188,5 @@ export function formatReport(report: BenchReport): string {
     ]),
     '',
   );
-  if (report.fanout) {
-    const f = report.fanout;
-    out.push(
-      `Fan-out: ${f.digests} digests due in the same minute at ${sizeLabel(f.size)} incidents, limit ${f.limitPerSecond} requests/s`,
-    );
-    for (const r of f.rounds) {
-      out.push(
-        `  ${r.kind.padEnd(8)} ${r.accepted} posts to ${r.channelsPosted} channels, ${r.achievedPerSecond.toFixed(1)}/s over ${(r.spanMs / 1000).toFixed(1)} s, ${r.rateLimited} × 429, first post ${(r.startLagMs / 1000).toFixed(1)} s after the minute, 99% by ${(r.p99Ms / 1000).toFixed(1)} s, all by ${(r.totalMs / 1000).toFixed(1)} s${Object.keys(r.otherStatuses).length > 0 ? `, other answers ${JSON.stringify(r.otherStatuses)}` : ''}`,
-      );
-    }
-    out.push('');
-  }
-  if (report.errors.length > 0) {
-    out.push('Not measured');
-    for (const error of report.errors) out.push(`  ${error}`);
-    out.push('');
-  }
-  out.push('Targets');
-  for (const t of report.targets) {
-    const value =
-      t.unit === 'ms'
-        ? `${ms(t.value)} ms`
-        : t.unit === '×'
-          ? x(t.value)
-          : `${t.value.toFixed(t.unit === '/s' ? 1 : 0)}${t.unit ? ` ${t.unit}` : ''}`;
-    out.push(
-      `  ${t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${value} (target ${t.target}, at ${sizeLabel(t.size)})`,
-    );
-  }
-  return `${out.join('\n')}\n`;
+  return out;
 }

@@ -3,13 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli/io.ts';
-import { UserError } from '../errors.ts';
+import type { CliIo } from '../src/cli/io.ts';
+import { UserError } from '../src/errors.ts';
 import { formatProfiles, summarizeProfiles } from './profile.ts';
 import { formatReport } from './report.ts';
 import { runBench } from './run.ts';
 
-export const BENCH_HELP = `sitrep bench: generate incidents and measure load, queries, interactions, digests and memory
+export const BENCH_HELP = `sitrep bench: measure start-up, and on generated incidents load, queries, interactions, digests and memory
 
   --sizes 1000,10000,100000   dataset sizes (default 1000,10000,100000)
   --seed 1                    generator seed (default 1)
@@ -20,6 +20,8 @@ export const BENCH_HELP = `sitrep bench: generate incidents and measure load, qu
   --fanout-size N             dataset size for the fan-out (default: the largest)
   --cpu-prof DIR              write a V8 CPU profile of every measuring process to DIR
   --fanout-only               measure only the fan-out
+  --startup 10                fresh processes of sitrep --version, run "/latest" and start; 0 skips them
+  --startup-only              measure only the start-up
   --json                      print the report as JSON
 `;
 
@@ -43,6 +45,8 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
       'fanout-size': { type: 'string' },
       'cpu-prof': { type: 'string' },
       'fanout-only': { type: 'boolean' },
+      startup: { type: 'string' },
+      'startup-only': { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -57,6 +61,7 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
   const largest = sizes.at(-1) ?? 1000;
   const interactions = whole(values.interactions, 'interactions', 100);
   const digests = whole(values.fanout, 'fanout', 500);
+  const startup = whole(values.startup, 'startup', 10);
   const workDir = await mkdtemp(path.join(tmpdir(), 'sitrep-bench-work-'));
   try {
     const report = await runBench({
@@ -73,6 +78,8 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
           : false,
       cpuProfileDir: values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']),
       fanoutOnly: values['fanout-only'] === true,
+      startup: startup > 0 ? { repetitions: startup } : false,
+      startupOnly: values['startup-only'] === true,
       log: (line) => io.err(`${line}\n`),
     });
     io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));

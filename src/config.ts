@@ -1,8 +1,11 @@
 // Environment → typed, frozen config. The only module that reads process.env.
 import { existsSync } from 'node:fs';
-import { validate as isValidCron } from 'node-cron';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_STORE_URL } from './state/store.ts';
+import { DEFAULT_STORE_URL } from './constants.ts';
+import { cronProblem } from './digest/schedule.ts';
+import { EnvironmentError, EXIT } from './errors.ts';
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
   error: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -24,6 +27,28 @@ export function loadBaseConfig(env: NodeJS.ProcessEnv = process.env): BaseConfig
   const parsed = baseSchema.safeParse(withoutBlanks(env));
   if (!parsed.success) throw configError(parsed.error);
   return Object.freeze({ dataDir: parsed.data.DATA_DIR, logLevel: parsed.data.LOG_LEVEL });
+}
+
+/**
+ * Stops when the data folder is missing or is not a folder: answering from an empty dataset would
+ * look like "no incidents yet" when the setting is wrong. `key` is where the path came from.
+ */
+export async function requireDataDir(dir: string, key = 'DATA_DIR'): Promise<void> {
+  const where = `${dir}${resolve(dir) === dir ? '' : ` (${resolve(dir)})`}`;
+  let isFolder: boolean;
+  try {
+    isFolder = (await stat(dir)).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' || code === 'ENOTDIR' ? 'no such folder' : `cannot read (${code})`;
+    throw new EnvironmentError(
+      key,
+      `${problem}: ${where}; point it at the folder that holds your incident files`,
+      EXIT.noInput,
+    );
+  }
+  if (!isFolder)
+    throw new EnvironmentError(key, `${where} is a file, not a folder of incident files`, EXIT.noInput);
 }
 
 const snowflake = z
@@ -58,8 +83,9 @@ const digestSchema = z.object({
   CRON: z
     .string({ error: 'required: a cron schedule such as "0 7 * * *" (5 fields, or 6 with seconds)' })
     .trim()
-    .refine((cron) => [5, 6].includes(cron.split(/\s+/).length) && isValidCron(cron), {
-      error: 'expected a cron schedule of 5 fields (minute hour day month weekday), or 6 with seconds first',
+    .superRefine((cron, ctx) => {
+      const problem = cronProblem(cron);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
     }),
   TIMEZONE: timeZone.optional(),
   COUNTRIES: z

@@ -101,10 +101,26 @@ describe('configuration', () => {
       }),
     );
     expect(message).toMatch(/DIGEST_1_CHANNEL: expected a Discord id/);
-    expect(message).toMatch(/DIGEST_1_CRON: expected a cron schedule/);
+    expect(message).toMatch(/DIGEST_1_CRON: minute 61 is out of range 0–59\n/);
     expect(message).toMatch(/DIGEST_1_TIMEZONE: expected an IANA time zone/);
     expect(message).toMatch(/DIGEST_2_CHANNEL: required: the id of the channel/);
-    expect(message).toMatch(/DIGEST_2_CRON: expected a cron schedule/);
+    expect(message).toMatch(
+      /DIGEST_2_CRON: expected 5 fields \(minute hour day-of-month month weekday\), or 6 with seconds first; found 4/,
+    );
     expect(message).toMatch(/DIGEST_3_CHANEL: unknown digest setting/);
+  });
+
+  it('names the cron field that is wrong and its allowed range, five fields or six', () => {
+    const cronError = (cron: string) =>
+      errorOf(() => loadDigestSettings({ DIGEST_1_CHANNEL: '123456789012345678', DIGEST_1_CRON: cron }));
+    expect(cronError('0 25 * * *')).toBe(
+      'Invalid configuration:\n  DIGEST_1_CRON: hour 25 is out of range 0–23',
+    );
+    expect(cronError('0 0 7 32 * *')).toMatch(/DIGEST_1_CRON: day of month 32 is out of range 1–31$/);
+    expect(cronError('0 7 * 13 *')).toMatch(/DIGEST_1_CRON: month 13 is out of range 1–12 or jan–dec$/);
+    expect(cronError('0 7 * * 1-8')).toMatch(/DIGEST_1_CRON: weekday 8 is out of range 0–7 or sun–sat/);
+    expect(cronError('*/0 7 * * *')).toMatch(/DIGEST_1_CRON: minute step "\/0" must be a whole number/);
+    expect(cronError('0 7 L * *')).toMatch(/DIGEST_1_CRON: day of month "L" is not supported/);
+    expect(cronError('@daily')).toMatch(/found 1; nicknames such as @daily are not supported/);
   });
 });

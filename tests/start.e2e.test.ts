@@ -95,9 +95,10 @@ describe('sitrep start', () => {
     running = runSitrep(['start'], {
       DISCORD_TOKEN: wrong,
       DISCORD_API_URL: standin.apiUrl,
+      DATA_DIR: path.resolve('data'),
       LOG_LEVEL: 'debug',
     });
-    expect(await exitCode(running)).toBe(1);
+    expect(await exitCode(running)).toBe(77);
     expect(running.output()).not.toContain(wrong);
     expect(running.output()).toMatch(/could not start/);
   }, 30_000);

@@ -11,9 +11,11 @@ import { IncidentTracker } from '../digest/tracker.ts';
 import { LiveCatalog } from '../incidents/live.ts';
 import { formatProblem } from '../incidents/parse.ts';
 import type { Logger } from '../logger.ts';
-import { createStateStore, type StateStore } from '../state/store.ts';
+import { connectStateStore, type StateStore } from '../state/store.ts';
 import { VERSION } from '../version.ts';
+import { checkDeployed, DEPLOY_HINT } from './deploy.ts';
 import { createDispatcher } from './dispatcher.ts';
+import { explainDiscordFailure } from './failures.ts';
 
 export interface RunningBot {
   client: Client;
@@ -40,7 +42,8 @@ export interface StartOptions {
 
 export async function startBot(options: StartOptions): Promise<RunningBot> {
   const { config, logger, pollMs, deferAfterMs, commands = allCommands } = options;
-  const store = createStateStore(config.storeUrl);
+  // Before anything else: an unreachable store stops the start naming STORE_URL.
+  const store = await connectStateStore(config.storeUrl);
   const tracker = new IncidentTracker(store);
   let observing: Promise<unknown> = Promise.resolve();
   const observe = (live: LiveCatalog) => {
@@ -143,8 +146,9 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     schedules = await startDigestSchedules({ digests: config.digests, runner: digests, store, logger });
   } catch (error) {
     await stop();
-    throw error;
+    throw explainDiscordFailure(error, config) ?? error;
   }
+  await warnIfNotDeployed(client, commands, config, logger);
 
   return {
     client,
@@ -156,4 +160,38 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     },
     stop,
   };
+}
+
+/** A start with commands Discord does not offer (never deployed, or an older version's) only warns. */
+async function warnIfNotDeployed(
+  client: Client,
+  commands: readonly Command[],
+  config: BotConfig,
+  logger: Logger,
+): Promise<void> {
+  try {
+    const applicationId = client.application?.id ?? config.applicationId;
+    if (applicationId === undefined) return;
+    const check = await checkDeployed(commands, client.rest, applicationId, config.guildId);
+    const { missing, changed, extra } = check;
+    if (missing.length + changed.length + extra.length === 0) {
+      logger.info({ scope: check.scope, commands: commands.length }, 'slash commands are deployed');
+      return;
+    }
+    const slash = (names: string[]) => names.map((n) => `/${n}`).join(' ');
+    const parts = [
+      missing.length > 0 ? `missing ${slash(missing)}` : '',
+      changed.length > 0 ? `changed ${slash(changed)}` : '',
+      extra.length > 0 ? `no longer shipped ${slash(extra)}` : '',
+    ].filter(Boolean);
+    logger.warn(
+      { scope: check.scope, missing, changed, extra },
+      `the slash commands Discord offers${check.scope === 'guild' ? ` in guild ${config.guildId}` : ''} are not this version's (${parts.join('; ')}): run ${DEPLOY_HINT}`,
+    );
+  } catch (error) {
+    logger.warn(
+      { err: error },
+      `could not check the deployed slash commands; if they are missing, run ${DEPLOY_HINT}`,
+    );
+  }
 }

@@ -2,6 +2,8 @@
 // in keyv: embedded SQLite by default, Redis when several processes share state.
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
+import { DEFAULT_STORE_URL } from '../constants.ts';
+import { describeCause, EnvironmentError, EXIT } from '../errors.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 export interface StateStore {
@@ -14,7 +16,7 @@ export interface StateStore {
   readonly description: string;
 }
 
-export const DEFAULT_STORE_URL = 'sqlite://./var/sitrep.sqlite';
+export { DEFAULT_STORE_URL };
 
 export interface StateStoreOptions {
   /** SQLite only: open without writing or creating the file (offline `sitrep digest …`). */
@@ -30,40 +32,129 @@ export function createStateStore(
 ): StateStore {
   if (url.startsWith('sqlite://')) {
     const file = url.slice('sqlite://'.length) || './var/sitrep.sqlite';
-    const store = new SqliteStore(file, options);
-    return wrap(new Keyv({ store, namespace: 'sitrep', throwOnErrors: true }), `SQLite ${file}`);
+    const description = `SQLite ${file}`;
+    let store: SqliteStore;
+    try {
+      store = new SqliteStore(file, options);
+    } catch (error) {
+      // Opening is where a wrong path, a read-only disk or a file system without WAL shows up.
+      throw storeUnavailable(
+        description,
+        describeCause(error),
+        'use a writable path such as sqlite://./var/sitrep.sqlite',
+      );
+    }
+    return wrap(new Keyv({ store, namespace: 'sitrep', throwOnErrors: true }), description);
   }
   const parsed = new URL(url);
   if (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:') {
-    const redis = new KeyvRedis(url, {
-      throwOnConnectError: true,
-      throwOnErrors: true,
-      connectionTimeout: 5000,
+    let ready = false;
+    const redis = new KeyvRedis(
+      {
+        url,
+        socket: {
+          connectTimeout: 5000,
+          // The first connection fails at once with its cause (ECONNREFUSED, ENOTFOUND…); once
+          // connected, a dropped connection is retried with backoff as @keyv/redis does by default.
+          reconnectStrategy: (retries: number) => (ready ? Math.min(2 ** retries * 100, 2000) : false),
+        },
+      },
+      // No connectionTimeout here: its timer outlives a failed connect and holds the process 5 s.
+      { throwOnConnectError: true, throwOnErrors: true },
+    );
+    redis.client.on('ready', () => {
+      ready = true;
     });
     const safe = `${parsed.protocol}//${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname}`;
-    return wrap(new Keyv({ store: redis, namespace: 'sitrep', throwOnErrors: true }), `Redis ${safe}`);
+    const secrets = [parsed.password, parsed.username].filter((s) => s.length > 0).map(decodeURIComponent);
+    return wrap(new Keyv({ store: redis, namespace: 'sitrep', throwOnErrors: true }), `Redis ${safe}`, {
+      secrets,
+      hint: 'is Redis running there, with the user and password STORE_URL gives?',
+    });
   }
   throw new Error(`unsupported store "${parsed.protocol}//": use sqlite:// or redis://`);
 }
 
-function wrap(keyv: Keyv, description: string): StateStore {
-  // Errors must reach the caller (a digest must not move its cursor on a failed write), not just an event.
-  keyv.on('error', () => undefined);
+/** Opens the store and reads from it once, so an unreachable store stops the start naming STORE_URL. */
+export async function connectStateStore(
+  url: string = DEFAULT_STORE_URL,
+  options: StateStoreOptions = {},
+): Promise<StateStore> {
+  const store = createStateStore(url, options);
+  try {
+    await store.get('connection-check');
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}
+
+function storeUnavailable(description: string, cause: string, hint: string): EnvironmentError {
+  const verb = description.startsWith('SQLite') ? 'open' : 'reach';
+  return new EnvironmentError(
+    'STORE_URL',
+    `cannot ${verb} the state store (${description}): ${cause}; ${hint}`,
+    EXIT.unavailable,
+  );
+}
+
+/** A Redis client that could not connect, or lost its connection (the cause may arrive as an event). */
+function isConnectionFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return (
+    /not connected or has failed to connect|Disconnects client|client is closed/i.test(error.message) ||
+    /^(ClientClosed|ClientOffline|SocketClosedUnexpectedly|ConnectionTimeout|ReconnectStrategy|DisconnectsClient)Error$/.test(
+      error.name,
+    ) ||
+    (typeof code === 'string' && /^(ECONN|ENOTFOUND|EAI_|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)/.test(code))
+  );
+}
+
+function wrap(
+  keyv: Keyv,
+  description: string,
+  redis: { secrets: string[]; hint: string } | undefined = undefined,
+): StateStore {
+  // Errors must reach the caller (a digest must not move its cursor on a failed write), not just an
+  // event; the last one is kept as the cause of a failed connection.
+  let lastError: unknown;
+  keyv.on('error', (error: unknown) => {
+    lastError = error;
+  });
+  const guard = async <T>(op: () => Promise<T>): Promise<T> => {
+    try {
+      return await op();
+    } catch (error) {
+      if (!redis || !isConnectionFailure(error)) throw error;
+      // @keyv/redis throws a generic error and emits the cause (ECONNREFUSED…) as an event.
+      const cause = describeCause(error instanceof Error && 'code' in error ? error : (lastError ?? error));
+      const safeCause = redis.secrets.reduce((text, secret) => text.split(secret).join('***'), cause);
+      throw storeUnavailable(description, safeCause, redis.hint);
+    }
+  };
   return {
     description,
-    async get<T>(key: string) {
-      return (await keyv.get<T>(key)) ?? undefined;
+    get<T>(key: string) {
+      return guard(async () => (await keyv.get<T>(key)) ?? undefined);
     },
-    async set(key, value) {
-      const ok = await keyv.set(key, value);
-      if (ok === false) throw new Error(`the state store did not save ${key}`);
+    set(key, value) {
+      return guard(async () => {
+        const ok = await keyv.set(key, value);
+        if (ok === false) throw new Error(`the state store did not save ${key}`);
+      });
     },
-    async setMany(entries) {
-      if (entries.length === 0) return;
-      await keyv.setMany(entries.map(({ key, value }) => ({ key, value })));
+    setMany(entries) {
+      return guard(async () => {
+        if (entries.length === 0) return;
+        await keyv.setMany(entries.map(({ key, value }) => ({ key, value })));
+      });
     },
-    async delete(key) {
-      await keyv.delete(key);
+    delete(key) {
+      return guard(async () => {
+        await keyv.delete(key);
+      });
     },
     async close() {
       await keyv.disconnect();

@@ -1,0 +1,104 @@
+// Failures talking to Discord that are about the surroundings, not the code: translated into one line
+// that names the setting to look at and a sysexits code. Duck-typed, so this module loads no discord.js.
+import type { BotConfig } from '../config.ts';
+import { describeCause, EnvironmentError, EXIT } from '../errors.ts';
+import { redactLine } from '../logger.ts';
+
+/** Error codes of a connection that never got an answer: DNS, refused, reset, unreachable, TLS. */
+const NETWORK_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EPIPE',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+function errorChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = error; e !== undefined && e !== null && chain.length < 5; ) {
+    chain.push(e);
+    if (e instanceof AggregateError) chain.push(...e.errors);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return chain;
+}
+
+function field(error: unknown, name: string): unknown {
+  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
+}
+
+function isNetworkFailure(error: unknown): boolean {
+  return errorChain(error).some((e) => {
+    const code = field(e, 'code');
+    const name = field(e, 'name');
+    return (
+      (typeof code === 'string' && (NETWORK_CODES.has(code) || /CERT|^ERR_TLS|^ERR_SSL/.test(code))) ||
+      name === 'AbortError' ||
+      name === 'TimeoutError' ||
+      name === 'ConnectTimeoutError'
+    );
+  });
+}
+
+/**
+ * The environment failure behind `error`, or undefined for anything else (a bug, a 400 from Discord):
+ * unreachable (DNS, refused, timed out, 5xx) → 69 naming DISCORD_API_URL; a refused token → 77 naming
+ * DISCORD_TOKEN; an unknown application or server → 78 naming its id's key. Never includes the token.
+ */
+export function explainDiscordFailure(
+  error: unknown,
+  config: Pick<BotConfig, 'token' | 'apiUrl' | 'guildId'>,
+): EnvironmentError | undefined {
+  const cause = redactLine(describeCause(error), [config.token]);
+  const status = field(error, 'status');
+  const code = field(error, 'code');
+  if (isNetworkFailure(error)) {
+    return new EnvironmentError(
+      'DISCORD_API_URL',
+      `cannot reach Discord at ${config.apiUrl} (${cause}); check the network, a proxy, or DISCORD_API_URL`,
+      EXIT.unavailable,
+    );
+  }
+  // discord.js turns a 401 at login into its TokenInvalid error; deploy sees the REST 401 itself.
+  if (code === 'TokenInvalid' || status === 401) {
+    return new EnvironmentError(
+      'DISCORD_TOKEN',
+      'Discord refused the token (401 Unauthorized); copy a fresh one from the developer portal (Bot → Reset Token)',
+      EXIT.noPermission,
+    );
+  }
+  if (typeof status === 'number' && status >= 500) {
+    return new EnvironmentError(
+      'DISCORD_API_URL',
+      `Discord answered ${status} at ${config.apiUrl} (${cause}); it may be down (https://discordstatus.com), try again later`,
+      EXIT.unavailable,
+    );
+  }
+  // 10002 Unknown Application, 10004 Unknown Guild, 50001 Missing Access (the bot is not in that server).
+  if (code === 10002) {
+    return new EnvironmentError(
+      'DISCORD_APPLICATION_ID',
+      `Discord knows no such application (${cause}); copy it from the developer portal, or leave it unset`,
+      EXIT.config,
+    );
+  }
+  if ((code === 10004 || code === 50001) && config.guildId !== undefined) {
+    return new EnvironmentError(
+      'DISCORD_GUILD_ID',
+      `Discord refused server ${config.guildId} (${cause}); invite the bot there with the applications.commands scope, or fix DISCORD_GUILD_ID`,
+      code === 10004 ? EXIT.config : EXIT.noPermission,
+    );
+  }
+  return undefined;
+}

@@ -1,4 +1,4 @@
-import { PermissionFlagsBits } from 'discord.js';
+import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { OPTION_LIMITS } from '../src/constants.ts';
 import { UserError } from '../src/errors.ts';
 import { truncate } from '../src/render/truncate.ts';
@@ -26,6 +26,7 @@ export const digestCommand: Command = {
         ),
     )
     .toJSON(),
+  needsDigests: true,
   async execute(options, context) {
     return service(context).preview(stringOption(options, 'digest'));
   },
@@ -49,6 +50,7 @@ export const digestAdminCommand: Command = {
       s.setName('status').setDescription('Each digest: schedule, next run, last run and its outcome'),
     )
     .toJSON(),
+  needsDigests: true,
   async execute(_options, context) {
     return service(context).status();
   },

@@ -1,6 +1,6 @@
 // What a command is: its Discord definition beside its handler. The same handlers answer Discord
 // interactions and the offline `sitrep run` / `sitrep console`.
-import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { DigestService } from '../src/digest/service.ts';
 import type { Catalog } from '../src/incidents/catalog.ts';
 import type { Choice } from '../src/incidents/queries.ts';
@@ -22,6 +22,8 @@ export interface CommandContext {
 export interface Command {
   data: RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(options: OptionValues, context: CommandContext): Answer | Promise<Answer>;
+  /** Answers from `context.digests`: the offline CLI opens the digests and the store only for these. */
+  needsDigests?: boolean;
   /** Choices for the focused option, by its name and what has been typed so far. */
   autocomplete?(
     focused: { name: string; value: string },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fireTimesBetween, nextFireTime, parseSchedule } from '../src/digest/schedule.ts';
+import { cronProblem, fireTimesBetween, nextFireTime, parseSchedule } from '../src/digest/schedule.ts';
 
 const iso = (ms: number[]) => ms.map((t) => new Date(t).toISOString());
 const between = (cron: string, zone: string, from: string, to: string) =>
@@ -61,5 +61,42 @@ describe('digest schedules', () => {
   it('find a leap day a few years ahead', () => {
     const next = nextFireTime(parseSchedule('0 0 29 2 *'), 'UTC', Date.parse('2026-03-01T00:00:00Z'), 1500);
     expect(next && new Date(next).toISOString()).toBe('2028-02-29T00:00:00.000Z');
+  });
+});
+
+describe('cron problems', () => {
+  it('accept what the scheduler runs: numbers, names, ranges, steps, lists, six fields', () => {
+    for (const cron of [
+      '0 7 * * *',
+      '0 0 7 * * *',
+      '*/15 6-22 * jan-jun mon-fri',
+      '0 7 1,15 * ?',
+      '0 22-2/2 * * 7',
+    ]) {
+      expect(cronProblem(cron), cron).toBeUndefined();
+    }
+  });
+
+  it('name the field, the value and the allowed range', () => {
+    expect(cronProblem('0 25 * * *')).toBe('hour 25 is out of range 0–23');
+    expect(cronProblem('60 7 * * *')).toBe('minute 60 is out of range 0–59');
+    expect(cronProblem('61 0 7 * * *')).toBe('second 61 is out of range 0–59');
+    expect(cronProblem('0 7 0 * *')).toBe('day of month 0 is out of range 1–31');
+    expect(cronProblem('0 7 * 1-13 *')).toBe('month 13 is out of range 1–12 or jan–dec');
+    expect(cronProblem('0 7 * * 8')).toBe('weekday 8 is out of range 0–7 or sun–sat; 0 and 7 are Sunday');
+    expect(cronProblem('0 seven * * *')).toBe('hour "seven" is not a number in 0–23');
+    expect(cronProblem('0 7 * smarch *')).toBe('month "smarch" is not a number in 1–12 or jan–dec');
+    expect(cronProblem('0 7,,8 * * *')).toBe('hour "7,,8" has an empty item in its list');
+  });
+
+  it('explain steps, Quartz extras and the field count', () => {
+    expect(cronProblem('*/0 * * * *')).toBe('minute step "/0" must be a whole number of at least 1');
+    expect(cronProblem('5/15 * * * *')).toMatch(/^minute "5\/15": a step needs \* or a range before it/);
+    expect(cronProblem('0 7 L * *')).toMatch(/^day of month "L" is not supported/);
+    expect(cronProblem('0 7 * * 1#2')).toMatch(/^weekday "1#2" is not supported/);
+    expect(cronProblem('0 7 * *')).toBe(
+      'expected 5 fields (minute hour day-of-month month weekday), or 6 with seconds first; found 4',
+    );
+    expect(cronProblem('0 7 31 2 *')).toMatch(/impossible day of month/);
   });
 });

@@ -21,7 +21,7 @@ import { toDiscordPages } from '../src/render/discord.ts';
 import { EPHEMERAL_FLAG } from '../src/render/limits.ts';
 import { presentError, presentLatest } from '../src/render/present.ts';
 import { toText } from '../src/render/text.ts';
-import { inspectPages, problemsOf } from './corpus/discord-checks.ts';
+import { inspectPages, pageText, problemsOf } from './corpus/discord-checks.ts';
 
 /** Modest run counts: the whole file stays well under 15 s on a slow 2-core machine. */
 const RUNS = 150;
@@ -330,6 +330,9 @@ function wildOptions(command: Command): fc.Arbitrary<OptionValues> {
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Bidirectional marks, embeddings, overrides and isolates: none may reach a reply. */
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const BIDI_CONTROLS = new RegExp(BIDI_CONTROL.source, 'g');
 
 function command(name: string): Command {
   const found = commands.find((c) => c.data.name === name);
@@ -347,7 +350,8 @@ async function answerAndCheck(command: Command, options: OptionValues): Promise<
   try {
     const answer = await command.execute(options, context);
     pages = toDiscordPages(answer);
-    toText(answer);
+    // The terminal gets no bidirectional control either (inspectPages checks the Discord pages).
+    expect(toText(answer)).not.toMatch(BIDI_CONTROL);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     expect(error.message.length).toBeGreaterThan(0);
@@ -436,6 +440,26 @@ describe('hostile command input', () => {
     );
   });
 
+  it('a right-to-left override typed into /search is not echoed into the public reply', async () => {
+    for (const query of ['aleppo\u202e', '\u202eoppela', 'x\u2067y\u200f\u061cz\u202a']) {
+      let answer: Answer;
+      try {
+        answer = await command('search').execute({ query }, context);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        answer = presentError(error.message);
+      }
+      // The answer echoes the query as typed ("Search: …"); the pages and the terminal show it without
+      // its controls.
+      expect(JSON.stringify(answer)).toContain(query);
+      expect(pageText(toDiscordPages(answer))).toContain(query.replace(BIDI_CONTROLS, ''));
+      const pages = toDiscordPages(answer);
+      expect(JSON.stringify(pages)).not.toMatch(BIDI_CONTROL);
+      expect(toText(answer)).not.toMatch(BIDI_CONTROL);
+      expect(problemsOf(inspectPages(pages))).toEqual([]);
+    }
+  });
+
   it('parsing any typed line throws nothing but a UserError', () => {
     fc.assert(
       fc.property(hostileText(6000), (line) => {
@@ -462,7 +486,9 @@ describe('hostile command input', () => {
         const rest = parts
           .map(([i, value]) => (names.length === 0 ? value : `${names[i % names.length]}:${value}`))
           .join(' ');
-        return `${slash}${command.data.name} ${rest}`;
+        // A command with sub-commands (/digest preview) is typed with the first one's name.
+        const sub = ((command.data.options ?? []) as Option[]).find((o) => o.type === SUB_COMMAND);
+        return `${slash}${command.data.name}${sub ? ` ${sub.name}` : ''} ${rest}`;
       });
     await fc.assert(
       fc.asyncProperty(line, async (text) => {

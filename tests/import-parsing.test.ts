@@ -11,6 +11,7 @@ import { type CsvItem, readCsv, sniffFile } from '../src/import/csv.ts';
 import { DateFormats, detectDayMonthOrder, readDate } from '../src/import/dates.ts';
 import { describeEncoding, LineDecoder } from '../src/import/decode.ts';
 import { createProgress } from '../src/import/progress.ts';
+import { squash } from '../src/import/text.ts';
 import { ucdp } from '../src/import/ucdp.ts';
 import { deathEstimates, sourceArticles } from '../src/import/ucdp-fields.ts';
 import { captureIo } from './fixtures/import/generate.ts';
@@ -276,5 +277,14 @@ describe('progress', () => {
     expect(io.stderr()).toBe(
       'import ucdp: 10 rows, 10% of the file, 0 rows/s\nimport ucdp: 25 rows, 25% of the file, 0 rows/s\n',
     );
+  });
+});
+
+describe('cell text', () => {
+  it('drops bidirectional overrides, embeddings and isolates, which the schema refuses', () => {
+    expect(squash('West Aleppo \u202e48\u202c killed')).toBe('West Aleppo 48 killed');
+    expect(squash('\u2067حلب\u2069')).toBe('حلب');
+    // Direction marks are allowed in incident files, and kept.
+    expect(squash('مدنيون \u200fفي حلب')).toBe('مدنيون \u200fفي حلب');
   });
 });

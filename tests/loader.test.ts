@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../src/incidents/load.ts';
 import { readIncidentFile } from '../src/incidents/loader.ts';
-import { formatProblem, parseIncidentFile } from '../src/incidents/parse.ts';
+import { formatProblem, formatProblemWithSource, parseIncidentFile } from '../src/incidents/parse.ts';
 
 const MINIMAL = `id: a-1
 title: T
@@ -27,8 +27,60 @@ describe('parseIncidentFile', () => {
     expect(parsed.incidents).toEqual([]);
     expect(parsed.problems[0]?.line).toBeGreaterThan(0);
     expect(formatProblem(parsed.problems[0] ?? { file: '', message: '' })).toMatch(
-      /^a\.yaml: line \d+: invalid YAML/,
+      /^a\.yaml: line \d+, column \d+: invalid YAML/,
     );
+  });
+
+  it('shows a YAML error at its true line and column, with the line and a caret', () => {
+    // An unclosed quote on line 3 used to be reported where the parser gave up: the last line.
+    const filler = Array.from({ length: 30 }, (_, i) => `k${i}: v`).join('\n');
+    const parsed = parseIncidentFile('data/x.yaml', `id: x\ntitle: T\nsummary: "unclosed\n${filler}\n`);
+    const problem = parsed.problems[0] ?? { file: '', message: '' };
+    expect(formatProblemWithSource(problem)).toBe(
+      [
+        'data/x.yaml: line 3, column 10: invalid YAML: Missing closing "quote (opened here, still open at the end of the file)',
+        '  summary: "unclosed',
+        '           ^',
+      ].join('\n'),
+    );
+    expect(formatProblem(problem)).not.toContain('\n');
+  });
+
+  it('places unclosed flow collections, misaligned keys and errors in a later document where they are', () => {
+    const at = (content: string) => {
+      const p = parseIncidentFile('a.yaml', content).problems[0];
+      return [p?.line, p?.column];
+    };
+    expect(at('- id: a\n  tags: [a, b\n- id: b\n')).toEqual([2, 9]);
+    expect(at('id: a\nlocation: { country: Syria\ntype: x\n')).toEqual([2, 11]);
+    expect(at('id: a\ncasualties:\n  - claimant: A\n    killed: { best: 1 }\n     source: s\n')).toEqual([
+      5, 6,
+    ]);
+    expect(at('id: a\n---\nid: b\ntitle: "x\nfoo: 1\n')).toEqual([4, 8]);
+    expect(at("id: a\r\ntitle: 'x\r\nfoo: 1\r\n")).toEqual([2, 8]);
+  });
+
+  it('shows the offending line safely: escapes for controls and bidi, a window around a far column', () => {
+    const long = `location: { country: ${'w'.repeat(150)}, country: y }\n`;
+    const shown = formatProblemWithSource(
+      parseIncidentFile('a.yaml', `id: a\n${long}`).problems[0] ?? { file: '', message: '' },
+    );
+    const [, line = '', caret = ''] = shown.split('\n');
+    expect(line.startsWith('  …')).toBe(true);
+    expect(line.length).toBeLessThanOrEqual(2 + 1 + 100 + 1);
+    expect(caret.indexOf('^')).toBe(line.indexOf(', country') + 2);
+    const bidi = formatProblemWithSource({
+      file: 'a.yaml',
+      line: 1,
+      column: 9,
+      source: 'a: \u202eb\u001b: c',
+      message: 'invalid YAML: x',
+    });
+    expect(bidi.split('\n')).toEqual([
+      'a.yaml: line 1, column 9: invalid YAML: x',
+      '  a: \\u202eb\\u001b: c',
+      `  ${' '.repeat(18)}^`,
+    ]);
   });
 
   it('reports malformed JSON', () => {
@@ -100,7 +152,7 @@ describe('loading a folder', () => {
     const dir = 'tests/fixtures/mixed';
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(new RegExp(`^${dir}/bad-yaml\\.yaml: line \\d+: invalid YAML`)),
+        expect.stringMatching(new RegExp(`^${dir}/bad-yaml\\.yaml: line \\d+, column \\d+: invalid YAML`)),
         `${dir}/dangling-source.yaml: quotes[0].source: no source with id "missing-source" in sources`,
         `${dir}/end-before-start.yaml: date.end: end is before start`,
         `${dir}/impossible-date.yaml: date.start: not a calendar date`,

@@ -9,8 +9,9 @@ import { searchCommand } from '../commands/search.ts';
 import type { CommandContext } from '../commands/types.ts';
 import { parseSlashLine } from '../src/cli/slash-line.ts';
 import { optionValues } from '../src/discord/dispatcher.ts';
-import { wellFormed } from '../src/incidents/text.ts';
+import { wellFormed, withoutInvisible } from '../src/incidents/text.ts';
 import { toDiscordPages, toFileName } from '../src/render/discord.ts';
+import { escapeMarkdown, toPlainText } from '../src/render/markdown.ts';
 import { inspectPages, problemsOf } from './corpus/discord-checks.ts';
 import { makeCatalog, makeIncident } from './helpers/incidents.ts';
 
@@ -136,5 +137,41 @@ describe('half surrogate pairs', () => {
     );
     expect(json).not.toMatch(ESCAPED_LONE_SURROGATE);
     expect(json).toContain('alt \ufffd');
+  });
+});
+
+describe('bidirectional controls and hidden text', () => {
+  it('are removed from every kind of text, while joiners, breaks and emoji tag sequences stay', () => {
+    const england = '🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f}';
+    expect(withoutInvisible('84\u202e killed\u202c, \u2067x\u2069 \u200f\u200e\u061c')).toBe('84 killed, x ');
+    expect(withoutInvisible('Al\ufeffeppo \ufff9hidden\ufffb \u206a')).toBe('Aleppo hidden ');
+    // ZWJ in an emoji sequence, ZWNJ in Persian, ZWSP and the word joiner as breaks: kept.
+    const kept = '👨\u200d👩\u200d👧 می\u200cخواهم a\u200bb c\u2060d';
+    expect(withoutInvisible(kept)).toBe(kept);
+    expect(withoutInvisible(england)).toBe(england);
+    // Tag characters outside a flag spell text nobody sees.
+    expect(withoutInvisible('ok\u{e0001}\u{e0069}\u{e0067}\u{e006e}')).toBe('ok');
+  });
+
+  it('never reach Markdown text, plain text (footers, alt text, choices) or a link', () => {
+    const rlo = 'West Aleppo \u202e48 killed';
+    expect(escapeMarkdown(rlo)).toBe('West Aleppo 48 killed');
+    expect(toPlainText(`\u2066${rlo}`)).toBe('West Aleppo 48 killed');
+    const pages = toDiscordPages({
+      content: rlo,
+      sections: [
+        {
+          title: rlo,
+          url: 'https://example.org/\u202eexe.txt',
+          description: rlo,
+          fields: [{ name: rlo, value: rlo }],
+          footer: rlo,
+          image: 'c.png',
+        },
+      ],
+      attachments: [{ name: 'c.png', data: new Uint8Array(1), description: rlo }],
+    });
+    expect(JSON.stringify(pages)).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/);
+    expect(problemsOf(inspectPages(pages))).toEqual([]);
   });
 });

@@ -136,8 +136,32 @@ describe('incident schema', () => {
     const { title: _t, ...noTitle } = base;
     expect(problemsOf({ ...noTitle, summray: 'typo' })).toEqual([
       'title: required',
-      'summray: unknown field',
+      'summray: unknown field; did you mean summary?',
     ]);
+  });
+
+  it('names the field an unknown one most likely means, or the fields allowed there', () => {
+    const { title: _t, ...noTitle } = base;
+    const quote = { speaker: 'S', organisation: 'Amnesty', text: 'Said.', source: 's1' };
+    expect(problemsOf({ ...noTitle, tittle: 'x', quotes: [quote], notes: 'n' })).toEqual([
+      'title: required',
+      'quotes[0].organisation: unknown field; did you mean organization?',
+      'tittle: unknown field; did you mean title?',
+      'notes: unknown field; expected one of id, title, date, location, type, actors, summary, casualties, quotes, sources, tags, external_ids',
+    ]);
+    expect(problemsOf({ ...base, date: { start: '2016-10-30', ende: '2016-10-31' } })).toEqual([
+      'date.ende: unknown field; did you mean end?',
+    ]);
+  });
+
+  it('refuses bidirectional overrides, embeddings and isolates in text, and keeps direction marks', () => {
+    expect(problemsOf({ ...base, title: 'West Aleppo \u202e48' })).toEqual([
+      'title: contains a bidirectional control (U+202E) that reorders the text around it; remove it',
+    ]);
+    expect(problemsOf({ ...base, tags: ['\u2066tag\u2069'] })).toEqual([
+      'tags[0]: contains a bidirectional control (U+2066) that reorders the text around it; remove it',
+    ]);
+    expect(problemsOf({ ...base, title: 'مدنيون \u200fفي حلب \u200e(Aleppo)' })).toEqual([]);
   });
 
   it('rejects ids that are not URL-safe and empty text', () => {

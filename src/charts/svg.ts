@@ -1,6 +1,7 @@
 // Small helpers shared by the chart and the map: XML escaping, text wrapping measured with the
 // shipped font, the page frame (title, subtitle, notes), SVG → PNG, and the PNG header.
 import { renderAsync } from '@resvg/resvg-js';
+import { withoutInvisible } from '../incidents/text.ts';
 import { FONT_FAMILY, resvgFontOptions, textWidth } from './fonts.ts';
 
 /** A rendered picture: PNG bytes and their pixel size. */
@@ -13,8 +14,9 @@ export interface Picture {
 export const INK = '#222222';
 export const MUTED = '#555555';
 
+/** Text for an SVG: XML-escaped, without bidirectional controls (a label drawn back to front). */
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return withoutInvisible(text).replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** `n` with at most `digits` decimals and no trailing zeros, so the SVG text never varies by locale. */

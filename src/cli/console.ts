@@ -3,14 +3,27 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { commands } from '../../commands/index.ts';
+import { ConfigError } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { type LoadResult, loadCatalog } from '../incidents/load.ts';
+import { likelyMeant } from '../incidents/similar.ts';
 import type { CliIo } from './io.ts';
 import { answerSlashLine, printAnswer } from './run.ts';
 
 const HISTORY_FILE = path.join('var', 'console-history');
 const HISTORY_SIZE = 500;
+
+/** What the console answers besides slash commands (a near miss gets a "did you mean"). */
+const CONSOLE_WORDS = ['help', 'commands', 'reload', 'json on', 'json off', 'exit', 'quit'];
+
+/** "hepl", not a command typed without its slash ("quotes"). */
+function isNearConsoleWord(line: string): boolean {
+  const first = line.split(/\s/)[0]?.toLowerCase();
+  if (line.startsWith('/') || commands.some((c) => c.data.name === first)) return false;
+  return likelyMeant(line, CONSOLE_WORDS) !== undefined;
+}
 
 const HELP = `Type a slash command as in Discord, for example:
   /latest count:3 country:Syria
@@ -18,20 +31,30 @@ const HELP = `Type a slash command as in Discord, for example:
   /quotes speaker:Hadid
   /search query:toxic gas
   /casualties country:Syria since:2016
+  /digest preview                (the digests in the env file; nothing is posted)
 Other words: help, commands, reload (re-read the data folder), json on|off, exit.
 Tab completes command and option names; up and down arrows walk the history.
 `;
 
 function describeCommands(): string {
   return commands
-    .map((c) => {
-      const options = (c.data.options ?? []).map((o) => `${o.name}:`).join(' ');
-      return `  /${c.data.name} ${options}\n      ${c.data.description}`;
+    .flatMap((c) => {
+      const options = c.data.options ?? [];
+      const subcommands = options.filter((o) => o.type === ApplicationCommandOptionType.Subcommand);
+      if (subcommands.length === 0) {
+        return [
+          `  /${c.data.name} ${options.map((o) => `${o.name}:`).join(' ')}\n      ${c.data.description}`,
+        ];
+      }
+      return subcommands.map(
+        (s) =>
+          `  /${c.data.name} ${s.name} ${(s.options ?? []).map((o) => `${o.name}:`).join(' ')}\n      ${s.description}`,
+      );
     })
     .join('\n');
 }
 
-/** Completes `/la` → `/latest `, and option names after the command. */
+/** Completes `/la` → `/latest `, then sub-command names (`/digest p` → `preview `) or option names. */
 export function completeLine(line: string): [string[], string] {
   const word = line.slice(line.lastIndexOf(' ') + 1);
   if (!line.includes(' ')) {
@@ -40,9 +63,16 @@ export function completeLine(line: string): [string[], string] {
       .filter((n) => n.startsWith(line.startsWith('/') ? line : `/${line}`));
     return [names, line];
   }
-  const command = commands.find((c) => c.data.name === line.split(' ')[0]?.replace(/^\//, ''));
-  const options = (command?.data.options ?? []).map((o) => `${o.name}:`).filter((n) => n.startsWith(word));
-  return [options, word];
+  const words = line.split(' ');
+  const command = commands.find((c) => c.data.name === words[0]?.replace(/^\//, ''));
+  const defined = command?.data.options ?? [];
+  const subcommands = defined.filter((o) => o.type === ApplicationCommandOptionType.Subcommand);
+  if (subcommands.length > 0 && words.length === 2) {
+    return [subcommands.map((s) => `${s.name} `).filter((n) => n.startsWith(word)), word];
+  }
+  const sub = subcommands.find((s) => s.name === words[1]);
+  const options = subcommands.length > 0 ? (sub?.options ?? []) : defined;
+  return [options.map((o) => `${o.name}:`).filter((n) => n.startsWith(word)), word];
 }
 
 export async function runConsole(options: { dataDir: string; io: CliIo }): Promise<number> {
@@ -82,9 +112,13 @@ export async function runConsole(options: { dataDir: string; io: CliIo }): Promi
       } else if (line === 'json on' || line === 'json off') {
         json = line === 'json on';
         io.out(`JSON output ${json ? 'on' : 'off'}.\n`);
+      } else if (isNearConsoleWord(line)) {
+        io.err(
+          `Unknown word "${line}". Did you mean ${likelyMeant(line, CONSOLE_WORDS)}? Type "help" for examples.\n`,
+        );
       } else printAnswer(await answerSlashLine(line, loaded.catalog, loaded.loadedAt), json, io);
     } catch (error) {
-      if (error instanceof UserError) io.err(`${error.message}\n`);
+      if (error instanceof UserError || error instanceof ConfigError) io.err(`${error.message}\n`);
       else io.err(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }
     rl.prompt();

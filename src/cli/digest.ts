@@ -1,11 +1,13 @@
-// `sitrep digest preview [n]` and `sitrep digest status`: the digest commands, offline. They read the
-// state store (STORE_URL) but never write to it or post anything.
+// `sitrep digest preview [n]` and `sitrep digest status`, and /digest and /digest-admin in `sitrep run`
+// and the console: the digest commands, offline. They read the state store (STORE_URL) but never
+// write to it or post anything.
 
 import { loadDigestSettings } from '../config.ts';
 import { createDigestRunner } from '../digest/runner.ts';
-import { createDigestService } from '../digest/service.ts';
+import { createDigestService, type DigestService } from '../digest/service.ts';
 import { IncidentTracker } from '../digest/tracker.ts';
 import { UserError } from '../errors.ts';
+import type { Catalog } from '../incidents/catalog.ts';
 import { loadCatalog } from '../incidents/load.ts';
 import { createLogger } from '../logger.ts';
 import { toText } from '../render/text.ts';
@@ -35,6 +37,34 @@ function readOnly(store: StateStore): StateStore {
   };
 }
 
+/**
+ * Runs `use` with the digest service the environment configures (DIGEST_<n>_* keys, as the bot reads
+ * them) over the state store opened read-only, then closes the store. Nothing is posted or saved.
+ */
+export async function withOfflineDigests<T>(
+  catalog: Catalog,
+  use: (digests: DigestService) => Promise<T>,
+): Promise<T> {
+  const settings = loadDigestSettings();
+  const store = readOnly(createStateStore(settings.storeUrl, { readOnly: true }));
+  try {
+    const tracker = new IncidentTracker(store);
+    await tracker.observe(catalog);
+    const runner = createDigestRunner({
+      store,
+      tracker,
+      catalog: () => catalog,
+      logger: createLogger({ level: 'silent' }),
+      send: {
+        send: () => Promise.reject(new Error('the offline preview never posts')),
+      },
+    });
+    return await use(createDigestService(settings.digests, runner));
+  } finally {
+    await store.close();
+  }
+}
+
 export async function digestCommand(
   args: string[],
   options: { dataDir: string; io: CliIo },
@@ -43,26 +73,10 @@ export async function digestCommand(
   if (verb !== 'preview' && verb !== 'status') {
     throw new UserError('Usage: sitrep digest preview [n] | sitrep digest status');
   }
-  const settings = loadDigestSettings();
-  const store = readOnly(createStateStore(settings.storeUrl, { readOnly: true }));
-  try {
-    const loaded = await loadCatalog(options.dataDir);
-    const tracker = new IncidentTracker(store);
-    await tracker.observe(loaded.catalog);
-    const runner = createDigestRunner({
-      store,
-      tracker,
-      catalog: () => loaded.catalog,
-      logger: createLogger({ level: 'silent' }),
-      send: {
-        send: () => Promise.reject(new Error('the offline preview never posts')),
-      },
-    });
-    const service = createDigestService(settings.digests, runner);
-    const answer = verb === 'preview' ? await service.preview(id) : await service.status();
-    options.io.out(`${toText(answer)}\n`);
-    return 0;
-  } finally {
-    await store.close();
-  }
+  const loaded = await loadCatalog(options.dataDir);
+  const answer = await withOfflineDigests(loaded.catalog, (service) =>
+    verb === 'preview' ? service.preview(id) : service.status(),
+  );
+  options.io.out(`${toText(answer)}\n`);
+  return 0;
 }

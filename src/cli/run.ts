@@ -21,7 +21,10 @@ export async function answerSlashLine(
 ): Promise<Answer> {
   const { command, options } = parseSlashLine(line, commands);
   const context: CommandContext = { catalog, now, version: VERSION, loadedAt };
-  return command.execute(options, context);
+  if (!command.needsDigests) return command.execute(options, context);
+  // Only /digest and /digest-admin read the env's digests and the state store, so only they open it.
+  const { withOfflineDigests } = await import('./digest.ts');
+  return withOfflineDigests(catalog, async (digests) => command.execute(options, { ...context, digests }));
 }
 
 /** Default folder for the images of `sitrep run`. */

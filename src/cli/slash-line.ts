@@ -1,8 +1,9 @@
 // Parses a slash-command line as a Discord user types it ("/quotes speaker:Samah Hadid count:3") and
 // checks each value against the command's own definition, as Discord's client does before sending.
-import { type APIApplicationCommandOption, ApplicationCommandOptionType } from 'discord.js';
+import { type APIApplicationCommandOption, ApplicationCommandOptionType } from 'discord-api-types/v10';
 import type { Command, OptionValues } from '../../commands/types.ts';
 import { UserError } from '../errors.ts';
+import { likelyMeant } from '../incidents/similar.ts';
 import { wellFormed } from '../incidents/text.ts';
 
 export interface ParsedLine {
@@ -17,11 +18,40 @@ export function parseSlashLine(line: string, commands: readonly Command[]): Pars
   if (!nameMatch?.[1]) throw new UserError(`Type a command, e.g. /latest. Commands: ${listNames(commands)}.`);
   const name = nameMatch[1].toLowerCase();
   const command = commands.find((c) => c.data.name === name);
-  if (!command) throw new UserError(`Unknown command /${name}. Commands: ${listNames(commands)}.`);
+  if (!command) {
+    const meant = likelyMeant(
+      name,
+      commands.map((c) => c.data.name),
+    );
+    throw new UserError(
+      `Unknown command /${name}.${meant === undefined ? '' : ` Did you mean /${meant}?`} Commands: ${listNames(commands)}.`,
+    );
+  }
 
   const defined = (command.data.options ?? []) as APIApplicationCommandOption[];
-  const raw = splitOptions(nameMatch[2] ?? '', defined, name);
-  return { command, options: coerceOptions(name, defined, raw) };
+  const subcommands = defined.filter((o) => o.type === ApplicationCommandOptionType.Subcommand);
+  if (subcommands.length === 0) {
+    const raw = splitOptions(nameMatch[2] ?? '', defined, name);
+    return { command, options: coerceOptions(name, defined, raw) };
+  }
+  // `/digest preview digest:2`: the sub-command's name, then its own options; the handler gets them
+  // flat with the name as `subcommand`, as the dispatcher passes them from Discord.
+  const subMatch = /^(\S*)\s*([\s\S]*)$/.exec(nameMatch[2] ?? '');
+  const subName = (subMatch?.[1] ?? '').toLowerCase();
+  const names = subcommands.map((o) => o.name);
+  const sub = subcommands.find((o) => o.name === subName);
+  if (!sub) {
+    const meant = subName === '' ? undefined : likelyMeant(subName, names);
+    throw new UserError(
+      `${subName === '' ? `/${name} needs a sub-command` : `Unknown sub-command "${subName}" of /${name}.`}${
+        meant === undefined ? '' : ` Did you mean /${name} ${meant}?`
+      }${subName === '' ? ':' : ' Sub-commands:'} ${names.map((n) => `/${name} ${n}`).join(', ')}.`,
+    );
+  }
+  const subDefined = ('options' in sub ? (sub.options ?? []) : []) as APIApplicationCommandOption[];
+  const fullName = `${name} ${sub.name}`;
+  const raw = splitOptions(subMatch?.[2] ?? '', subDefined, fullName);
+  return { command, options: { subcommand: sub.name, ...coerceOptions(fullName, subDefined, raw) } };
 }
 
 function listNames(commands: readonly Command[]): string {
@@ -54,8 +84,8 @@ function splitOptions(
     const before = text.slice(0, first?.index ?? text.length).trim();
     const unknown = /^([\p{L}\p{N}_-]+):/u.exec(before);
     throw new UserError(
-      unknown
-        ? `Unknown option "${unknown[1]}". ${usage}.`
+      unknown?.[1]
+        ? unknownOption(unknown[1], defined, usage)
         : `Unexpected "${before}": write option:value. ${usage}.`,
     );
   }
@@ -64,9 +94,30 @@ function splitOptions(
     const start = (match.index ?? 0) + match[0].length;
     const end = matches[i + 1]?.index ?? text.length;
     if (out.has(optionName)) throw new UserError(`Option ${optionName} is given twice.`);
-    out.set(optionName, unquote(text.slice(start, end).trim()));
+    const value = text.slice(start, end).trim();
+    const unquoted = unquote(value);
+    // `count:3 countr:Syria` would read "3 countr:Syria" as the count: a near miss of an option name
+    // inside an unquoted value is a misspelt option (a colon after any other word stays in the value).
+    for (const inner of unquoted === value ? value.matchAll(/(?:^|\s)([\p{L}\p{N}_-]+):/gu) : []) {
+      const word = inner[1] ?? '';
+      const meant = likelyMeant(
+        word,
+        defined.map((o) => o.name),
+      );
+      if (meant !== undefined) throw new UserError(unknownOption(word, defined, usage));
+    }
+    out.set(optionName, unquoted);
   });
   return out;
+}
+
+/** `Unknown option "cont". Did you mean count:? Options of /latest: count: country: …`. */
+function unknownOption(word: string, defined: readonly APIApplicationCommandOption[], usage: string): string {
+  const meant = likelyMeant(
+    word,
+    defined.map((o) => o.name),
+  );
+  return `Unknown option "${word}".${meant === undefined ? '' : ` Did you mean ${meant}:?`} ${usage}.`;
 }
 
 function unquote(value: string): string {

@@ -1,6 +1,7 @@
-// `sitrep validate [dir]`: every problem with file and field, the count loaded, exit 1 on any problem.
+// `sitrep validate [dir]`: every problem with file and field (a syntax error with its line shown), the
+// count loaded, exit 1 on any problem.
 import { loadCatalog } from '../incidents/load.ts';
-import { formatProblem } from '../incidents/parse.ts';
+import { formatProblemWithSource } from '../incidents/parse.ts';
 import type { CliIo } from './io.ts';
 
 export async function validateFolder(dir: string, io: CliIo): Promise<number> {
@@ -13,7 +14,7 @@ export async function validateFolder(dir: string, io: CliIo): Promise<number> {
       }
     },
   });
-  for (const problem of loaded.problems) io.out(`${formatProblem(problem)}\n`);
+  for (const problem of loaded.problems) io.out(`${formatProblemWithSource(problem)}\n`);
   const ms = Math.round(performance.now() - started);
   const count = loaded.catalog.size;
   const summary = `${count} incident${count === 1 ? '' : 's'} loaded from ${loaded.files} file${loaded.files === 1 ? '' : 's'} in ${dir} (${ms} ms)`;

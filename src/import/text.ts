@@ -1,18 +1,23 @@
 // Small text helpers for turning dataset cells into incident fields within the schema's limits.
 import { truncateWords } from '../incidents/text.ts';
 
-/** Two white-space characters in a row, one that is not a plain space, or a control character. */
+/**
+ * Two white-space characters in a row, one that is not a plain space, a control character or a
+ * bidirectional control.
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-const MESSY = /\s\s|[^\S ]|[\u0000-\u001f\u007f-\u009f]/;
+const MESSY = /\s\s|[^\S ]|[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing them is the point
 const SPACE_RUN = /[\s\u0000-\u001f\u007f-\u009f]+/g;
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * A cell as text: runs of white space (line breaks inside quoted notes too) become one space, and so
  * do control characters (the schema refuses them; in exports they are debris of re-encoding).
+ * Bidirectional embeddings, overrides and isolates, which the schema refuses too, are dropped.
  */
 export function squash(value: string): string {
-  return MESSY.test(value) ? value.replace(SPACE_RUN, ' ').trim() : value.trim();
+  return MESSY.test(value) ? value.replace(BIDI_CONTROL, '').replace(SPACE_RUN, ' ').trim() : value.trim();
 }
 
 /** At most `max` characters, cut at a word boundary with "…"; `undefined` for an empty cell. */

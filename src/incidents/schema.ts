@@ -1,6 +1,7 @@
 // The incident file format: one zod schema, the only definition of what a valid incident is.
-// Field names follow ACLED and UCDP GED where they have an equivalent (see README "Incident files").
+// Field names follow ACLED and UCDP GED where they have an equivalent (see docs/data-format.md).
 import { z } from 'zod';
+import { likelyMeant } from './similar.ts';
 import { EVENT_TYPE_SLUGS, SUB_EVENT_TYPE_SLUGS, SUB_EVENT_TYPES } from './taxonomy.ts';
 
 export const LIMITS = {
@@ -38,16 +39,28 @@ const isoDate = z
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/**
+ * Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder the
+ * text after them (an override shows "84" as "48"), and an incident field never needs one; the
+ * letters give each name its direction. The marks (U+200E, U+200F, U+061C) stay allowed: they are
+ * part of how right-to-left names are written, and reorder nothing beyond their neighbours. Replies
+ * drop both kinds anyway (withoutInvisible in text.ts).
+ */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function codePoint(char: string): string {
   return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** Why `value` is not clean text (a control character, half a surrogate pair), or undefined. */
+/** Why `value` is not clean text (a control character, a bidirectional control, half a surrogate pair), or undefined. */
 export function textProblem(value: string): string | undefined {
   const control = CONTROL_CHARACTER.exec(value);
   if (control) return `contains a control character (${codePoint(control[0])})`;
+  const bidi = BIDI_CONTROL.exec(value);
+  if (bidi) {
+    return `contains a bidirectional control (${codePoint(bidi[0])}) that reorders the text around it; remove it`;
+  }
   const half = LONE_SURROGATE.exec(value);
   if (half) return `contains half of a surrogate pair (${codePoint(half[0])}), not valid Unicode`;
   return undefined;
@@ -130,7 +143,9 @@ export const locationSchema = z
 export const eventTypeSchema = z
   .strictObject({
     event: z.enum(EVENT_TYPE_SLUGS, { error: `expected one of ${EVENT_TYPE_SLUGS.join(', ')}` }),
-    sub: z.enum(SUB_EVENT_TYPE_SLUGS, { error: 'expected an ACLED sub-event type (see README)' }).optional(),
+    sub: z
+      .enum(SUB_EVENT_TYPE_SLUGS, { error: 'expected an ACLED sub-event type (see docs/data-format.md)' })
+      .optional(),
   })
   .refine((t) => t.sub === undefined || SUB_EVENT_TYPES[t.sub].event === t.event, {
     error: 'this sub-event type belongs to another event type',
@@ -308,10 +323,34 @@ export function parseIncident(
     ok: false,
     problems: result.error.issues.flatMap((issue): FieldProblem[] =>
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'unknown field' }))
+        ? issue.keys.map((key) => ({
+            path: formatPath([...issue.path, key]),
+            message: unknownField(key, fieldsAt(incidentSchema, issue.path)),
+          }))
         : [{ path: formatPath(issue.path), message: describeIssue(issue, raw) }],
     ),
   };
+}
+
+/** "unknown field; did you mean organization?", or the fields allowed there when none is close. */
+function unknownField(key: string, known: readonly string[]): string {
+  const meant = likelyMeant(key, known);
+  if (meant !== undefined) return `unknown field; did you mean ${meant}?`;
+  return known.length > 0 ? `unknown field; expected one of ${known.join(', ')}` : 'unknown field';
+}
+
+/** The field names of the object schema at `path` (list indexes included), through optional and default. */
+function fieldsAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+  let at: z.core.$ZodType | undefined = schema;
+  for (const key of [...path, undefined]) {
+    while (at !== undefined && 'innerType' in at._zod.def)
+      at = (at._zod.def as { innerType?: z.core.$ZodType }).innerType;
+    if (at === undefined || key === undefined) break;
+    const def = at._zod.def as { element?: z.core.$ZodType; shape?: Record<string, z.core.$ZodType> };
+    at = typeof key === 'number' ? def.element : def.shape?.[String(key)];
+  }
+  const shape = (at?._zod.def as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape === undefined ? [] : Object.keys(shape);
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {

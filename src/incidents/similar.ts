@@ -54,3 +54,28 @@ export function closestNames(input: string, names: readonly string[], limit = 3)
     .slice(0, limit)
     .map((s) => s.name);
 }
+
+/**
+ * The one name `input` most likely misspells ("tittle" → "title", "cont" → "count"), for a "did you
+ * mean" hint on a field, command or option name: by edit distance only, ignoring case, allowing one
+ * typo up to 5 letters, two up to 10, three beyond. Undefined when nothing is that close.
+ */
+export function likelyMeant(input: string, names: readonly string[]): string | undefined {
+  const typed = input.trim().toLowerCase();
+  if (typed === '') return undefined;
+  const maxTypos = typed.length <= 5 ? 1 : typed.length <= 10 ? 2 : 3;
+  // Scored by distance; at the same distance a name that starts with what was typed wins
+  // ("countr" → country rather than count).
+  let best: string | undefined;
+  let bestScore = 2 * (maxTypos + 1);
+  for (const name of names) {
+    const key = name.toLowerCase();
+    const distance = editDistance(typed, key, maxTypos);
+    const score = 2 * distance - (key.startsWith(typed) ? 1 : 0);
+    if (distance <= maxTypos && score < bestScore) {
+      best = name;
+      bestScore = score;
+    }
+  }
+  return best;
+}

@@ -39,6 +39,35 @@ export function wellFormed(s: string): string {
   return s.replace(LONE_SURROGATE, '\ufffd');
 }
 
+/**
+ * Invisible characters that reorder or hide text: the Arabic letter mark and the left-to-right and
+ * right-to-left marks (U+061C, U+200E, U+200F), bidirectional embeddings and overrides (U+202A–U+202E),
+ * isolates (U+2066–U+2069), the deprecated format characters (U+206A–U+206F), a zero-width no-break
+ * space or byte-order mark inside text (U+FEFF), interlinear annotation (U+FFF9–U+FFFB) and tag
+ * characters outside an emoji flag sequence (they spell invisible text).
+ *
+ * Kept on purpose: the zero-width joiner and non-joiner (U+200D in emoji sequences such as 👨‍👩‍👧, U+200C
+ * in Persian and Indic words), the zero-width space and word joiner (word breaks in Thai, Khmer,
+ * Burmese; the renderer's own mention breaker), the soft hyphen. They join or break, never reorder
+ * or hide, and removing them would change words.
+ */
+const INVISIBLE =
+  /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u206f\ufeff\ufff9-\ufffb]|(?<!\u{1f3f4}[\u{e0020}-\u{e007e}]*)[\u{e0001}\u{e0020}-\u{e007f}]/gu;
+
+/**
+ * `s` without the invisible characters that reorder or hide text (see INVISIBLE): an override typed
+ * into /search (U+202E) or left in a file cannot turn a reply, or the bot's own words around it, back
+ * to front. Applied wherever text is rendered for Discord or a terminal.
+ */
+export function withoutInvisible(s: string): string {
+  return s.replace(INVISIBLE, '');
+}
+
+/** Text ready to render: well-formed, and without characters that reorder or hide it. */
+export function safeText(s: string): string {
+  return withoutInvisible(wellFormed(s));
+}
+
 /** Cuts to at most `max` UTF-16 units without splitting a surrogate pair; no marker. */
 export function cutCodePoints(s: string, max: number): string {
   if (s.length <= max) return s;

@@ -7,7 +7,7 @@
 // further embeds; no field is dropped), embeds are packed into pages of at most 10 embeds and 6000
 // characters, and a page count above `maxPages` ends with a notice saying what was left out.
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
-import { wellFormed } from '../incidents/text.ts';
+import { safeText } from '../incidents/text.ts';
 import type { Answer, Attachment, Section } from './answer.ts';
 import { EPHEMERAL_FLAG, DISCORD_LIMITS as L } from './limits.ts';
 import { escapeMarkdown, toPlainText } from './markdown.ts';
@@ -163,7 +163,7 @@ function* sectionChunks(section: Section, attachments: ReadonlyMap<string, strin
 
   const head: APIEmbed = {};
   if (title !== undefined) head.title = title;
-  if (title !== undefined && isUsableUrl(section.url)) head.url = wellFormed(section.url);
+  if (title !== undefined && isUsableUrl(section.url)) head.url = safeText(section.url);
   if (description !== undefined) head.description = description;
   if (color !== undefined) head.color = color;
   const image = section.image === undefined ? undefined : attachments.get(section.image);

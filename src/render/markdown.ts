@@ -1,6 +1,7 @@
 // Text from data (and from users' options) shown on Discord must never act as markdown, a masked link
-// or a mention. Applied by the Discord renderer only; answers carry raw text (see render/discord.ts).
-import { wellFormed } from '../incidents/text.ts';
+// or a mention, nor reorder the text around it. Applied by the Discord renderer only; answers carry
+// raw text (see render/discord.ts).
+import { safeText } from '../incidents/text.ts';
 
 const ZWSP = '\u200b';
 
@@ -22,10 +23,11 @@ const LINE_START = /^([ \t]*)(#|-#|>|[-+](?=\s)|\d+(?=[.)]\s))/gm;
 /**
  * Escapes Discord markdown in `text` so it shows as written. Backslash escapes are invisible in
  * Discord's rendering, so the result reads like the input. Links stay clickable: inside a link only
- * the characters that could open markup are percent-encoded. Mentions are neutralised too.
+ * the characters that could open markup are percent-encoded. Mentions are neutralised and
+ * bidirectional controls removed too.
  */
 export function escapeMarkdown(raw: string): string {
-  const text = wellFormed(raw);
+  const text = safeText(raw);
   let out = '';
   let last = 0;
   for (const match of text.matchAll(URL_PATTERN)) {
@@ -42,10 +44,11 @@ export function escapeMarkdown(raw: string): string {
 
 /**
  * For text Discord shows without Markdown (alt text, footers, autocomplete choices): mentions
- * neutralised and half surrogate pairs replaced, nothing escaped (a backslash would show).
+ * neutralised, half surrogate pairs replaced and bidirectional controls removed, nothing escaped (a
+ * backslash would show).
  */
 export function toPlainText(text: string): string {
-  return neutraliseMentions(wellFormed(text));
+  return neutraliseMentions(safeText(text));
 }
 
 /**

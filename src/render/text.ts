@@ -1,7 +1,9 @@
 // Answer → plain text for the terminal (`sitrep run`, `sitrep console`). Answers carry raw text
 // (markdown escaping happens only in render/discord.ts), so nothing here needs unescaping; control
-// characters from data are dropped so a file cannot move the cursor or recolour the terminal.
+// characters from data are dropped so a file cannot move the cursor or recolour the terminal, and so
+// are bidirectional controls (withoutInvisible), so it cannot show a line back to front either.
 
+import { withoutInvisible } from '../incidents/text.ts';
 import type { Answer, Section } from './answer.ts';
 
 export const TEXT_WIDTH = 100;
@@ -78,6 +80,8 @@ function wrapLine(line: string, width: number, indent: string): string {
 
 /** Drops control characters (ESC sequences and the like) but keeps line breaks and tabs. */
 function clean(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-  return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+  return withoutInvisible(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+    text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ''),
+  );
 }

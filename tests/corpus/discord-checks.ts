@@ -1,5 +1,6 @@
 // What every Discord page the bot sends must hold, checked independently of the renderer's own code:
-// Discord's limits, no mention that could ping, and no Markdown from data that is still live.
+// Discord's limits, no mention that could ping, no Markdown from data that is still live, and no
+// bidirectional control that could show the text (and the bot's words around it) in another order.
 import type { MessagePayload } from '../../src/render/discord.ts';
 
 export const LIMITS = {
@@ -24,9 +25,22 @@ export interface PageReport {
   pings: string[];
   /** Markdown that Discord would still render: masked links, code, headings, block quotes. */
   markup: string[];
+  /** A bidirectional control or mark (U+202E and the like), from users or data, left in the text. */
+  bidi: string[];
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Marks (ALM, LRM, RLM), embeddings and overrides (LRE, RLE, PDF, LRO, RLO) and isolates (LRI, RLI,
+ * FSI, PDI): written out here rather than taken from the renderer, so a gap in its list shows.
+ */
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069]/;
+
+function bidiIn(value: string): string | undefined {
+  const found = BIDI_CONTROL.exec(value);
+  return found ? `U+${found[0].charCodeAt(0).toString(16).toUpperCase()}` : undefined;
+}
 
 /** @everyone, @here, <@user>, <@!user>, <@&role>, <#channel> with nothing in between to break them. */
 const LIVE_MENTION = /@(?:everyone|here)|<[@#]/i;
@@ -63,7 +77,7 @@ function liveMarkup(text: string): string | undefined {
  * No text may hold half a surrogate pair, whatever the input held: the renderer replaces them.
  */
 export function inspectPages(pages: readonly MessagePayload[]): PageReport {
-  const report: PageReport = { limits: [], pings: [], markup: [] };
+  const report: PageReport = { limits: [], pings: [], markup: [], bidi: [] };
   if (pages.length === 0) report.limits.push('no page at all');
   pages.forEach((page, p) => {
     const at = `page ${p + 1}`;
@@ -83,6 +97,8 @@ export function inspectPages(pages: readonly MessagePayload[]): PageReport {
       if (LIVE_MENTION.test(value)) report.pings.push(`${where}: ${JSON.stringify(value.slice(0, 200))}`);
       const markup = markdown ? liveMarkup(value) : undefined;
       if (markup !== undefined) report.markup.push(`${where}: live ${markup}`);
+      const bidi = bidiIn(value);
+      if (bidi !== undefined) report.bidi.push(`${where}: ${bidi}`);
     };
     if (page.content !== undefined) text(`${at} content`, page.content, LIMITS.content, true);
     const hasFiles = ((page as { attachments?: unknown[] }).attachments ?? []).length > 0;
@@ -125,6 +141,8 @@ export function inspectPages(pages: readonly MessagePayload[]): PageReport {
       if (embed.url !== undefined && (embed.url.length > LIMITS.url || !/^https?:\/\/\S+$/.test(embed.url))) {
         report.limits.push(`${where}: url ${JSON.stringify(embed.url.slice(0, 100))}`);
       }
+      const bidiInUrl = embed.url === undefined ? undefined : bidiIn(embed.url);
+      if (bidiInUrl !== undefined) report.bidi.push(`${where} url: ${bidiInUrl}`);
       if (embed.image !== undefined || embed.thumbnail !== undefined) shown = true;
       if (!shown) report.limits.push(`${where}: an empty embed`);
     });
@@ -145,7 +163,7 @@ export function inspectPages(pages: readonly MessagePayload[]): PageReport {
 
 /** All problems of a report as one list, for `expect(...).toEqual([])`. */
 export function problemsOf(report: PageReport): string[] {
-  return [...report.limits, ...report.pings, ...report.markup];
+  return [...report.limits, ...report.pings, ...report.markup, ...report.bidi];
 }
 
 /** Every string a page shows, joined: for "does the Arabic name reach Discord intact". */

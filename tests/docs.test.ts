@@ -350,7 +350,7 @@ describe('links in the README, docs/, SECURITY.md and BENCHMARKS.md', () => {
 
 describe('docs/operations.md', () => {
   it('the pretty-printer command resolves locally and reads the log line shown', async () => {
-    const block = blocksByFile.get('docs/operations.md')?.find((b) => b.lang === 'json');
+    const block = blocksByFile.get('docs/operations.md')?.find((b) => b.lang === 'jsonl');
     const line = block?.lines[0] ?? '';
     expect(JSON.parse(line)).toMatchObject({ app: 'sitrep', msg: expect.any(String) });
     // --no-install: fails instead of fetching, so this proves `npx pino-pretty` needs no network.

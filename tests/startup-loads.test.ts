@@ -80,3 +80,15 @@ describe.each(modes)('sitrep $name', ({ env }) => {
     expect(loads.filter((p) => OURS_HEAVY.test(p))).toEqual([]);
   });
 });
+
+it('digest status on the default SQLite store loads better-sqlite3 and not the Redis client', () => {
+  const loads = loadsOf(['digest', 'status', '--data', example], {
+    SITREP_FROM_SOURCE: '1',
+    STORE_URL: `sqlite://${path.join(work, 'state.sqlite')}`,
+    DIGEST_1_CHANNEL: '123456789012345678',
+    DIGEST_1_CRON: '0 7 * * *',
+  });
+  const packages = packagesOf(loads);
+  expect(packages).toContain('better-sqlite3');
+  expect(packages).not.toContain('@keyv/redis');
+});

@@ -1,6 +1,5 @@
 // State that must survive a restart (digest cursors, pending runs, when incidents were first seen),
 // in keyv: embedded SQLite by default, Redis when several processes share state.
-import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { DEFAULT_STORE_URL } from '../constants.ts';
 import { describeCause, EnvironmentError, EXIT } from '../errors.ts';
@@ -48,31 +47,64 @@ export function createStateStore(
   }
   const parsed = new URL(url);
   if (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:') {
-    let ready = false;
-    const redis = new KeyvRedis(
-      {
-        url,
-        socket: {
-          connectTimeout: 5000,
-          // The first connection fails at once with its cause (ECONNREFUSED, ENOTFOUND…); once
-          // connected, a dropped connection is retried with backoff as @keyv/redis does by default.
-          reconnectStrategy: (retries: number) => (ready ? Math.min(2 ** retries * 100, 2000) : false),
-        },
-      },
-      // No connectionTimeout here: its timer outlives a failed connect and holds the process 5 s.
-      { throwOnConnectError: true, throwOnErrors: true },
-    );
-    redis.client.on('ready', () => {
-      ready = true;
-    });
     const safe = `${parsed.protocol}//${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname}`;
-    const secrets = [parsed.password, parsed.username].filter((s) => s.length > 0).map(decodeURIComponent);
-    return wrap(new Keyv({ store: redis, namespace: 'sitrep', throwOnErrors: true }), `Redis ${safe}`, {
-      secrets,
-      hint: 'is Redis running there, with the user and password STORE_URL gives?',
-    });
+    // @keyv/redis takes about 0.1 s to load: only a Redis deployment pays for it, at its first use.
+    return lazy(`Redis ${safe}`, () => openRedis(url, parsed, safe));
   }
   throw new Error(`unsupported store "${parsed.protocol}//": use sqlite:// or redis://`);
+}
+
+async function openRedis(url: string, parsed: URL, safe: string): Promise<StateStore> {
+  const { default: KeyvRedis } = await import('@keyv/redis');
+  let ready = false;
+  const redis = new KeyvRedis(
+    {
+      url,
+      socket: {
+        connectTimeout: 5000,
+        // The first connection fails at once with its cause (ECONNREFUSED, ENOTFOUND…); once
+        // connected, a dropped connection is retried with backoff as @keyv/redis does by default.
+        reconnectStrategy: (retries: number) => (ready ? Math.min(2 ** retries * 100, 2000) : false),
+      },
+    },
+    // No connectionTimeout here: its timer outlives a failed connect and holds the process 5 s.
+    { throwOnConnectError: true, throwOnErrors: true },
+  );
+  redis.client.on('ready', () => {
+    ready = true;
+  });
+  const secrets = [parsed.password, parsed.username].filter((s) => s.length > 0).map(decodeURIComponent);
+  return wrap(new Keyv({ store: redis, namespace: 'sitrep', throwOnErrors: true }), `Redis ${safe}`, {
+    secrets,
+    hint: 'is Redis running there, with the user and password STORE_URL gives?',
+  });
+}
+
+/** A store made at its first use; `description` is known before. */
+function lazy(description: string, open: () => Promise<StateStore>): StateStore {
+  let opened: Promise<StateStore> | undefined;
+  const store = () => {
+    opened ??= open();
+    return opened;
+  };
+  return {
+    description,
+    async get<T>(key: string) {
+      return (await store()).get<T>(key);
+    },
+    async set(key, value) {
+      await (await store()).set(key, value);
+    },
+    async setMany(entries) {
+      await (await store()).setMany(entries);
+    },
+    async delete(key) {
+      await (await store()).delete(key);
+    },
+    async close() {
+      if (opened) await (await opened).close();
+    },
+  };
 }
 
 /** Opens the store and reads from it once, so an unreachable store stops the start naming STORE_URL. */

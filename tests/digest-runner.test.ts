@@ -109,6 +109,23 @@ describe('digest composition', () => {
     );
   });
 
+  it('caps a later digest at 25 incidents, then "n more — /latest"', () => {
+    expect(DIGEST_CAPS.regular).toBe(25);
+    const items = Array.from({ length: 30 }, (_, i) => ({
+      kind: 'new' as const,
+      changes: [],
+      incident: makeIncident({
+        id: `l-${i}`,
+        title: `Later incident ${String(i).padStart(2, '0')}`,
+        date: { start: `2020-02-${String((i % 28) + 1).padStart(2, '0')}` },
+      }),
+    }));
+    const composed = composeDigest({ ...digest, items, since: 1, asOf: 10, whenEmpty: 'quiet' });
+    const text = JSON.stringify(composed?.answer);
+    expect(text).toContain('5 more — /latest');
+    expect(items.filter((item) => text.includes(item.incident.title))).toHaveLength(25);
+  });
+
   it('stays quiet when empty, or says "nothing new" when configured to', () => {
     expect(composeDigest({ ...digest, items: [], since: 1, asOf: 2, whenEmpty: 'quiet' })).toBeUndefined();
     const posted = composeDigest({ ...digest, items: [], since: 1, asOf: 2, whenEmpty: 'post' });

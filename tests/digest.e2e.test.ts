@@ -243,6 +243,25 @@ describe.each(backends)('digests with $name state', ({ name, url, enabled }) => 
     expect(textIn(ch1).split('Clashes on the Aleppo front line').length - 1).toBe(1);
   });
 
+  it.skipIf(!enabled)('a 429 on a digest post is waited out and posts exactly once', async () => {
+    const fault = standin.failNext({
+      method: 'POST',
+      path: `/channels/${ch1}/messages`,
+      status: 429,
+      retryAfterSeconds: 0.2,
+      times: 2,
+    });
+    const before = messagesIn(ch1).length;
+    await addFile(
+      'after-429.json',
+      newIncident('2026-11-21-homs-strike', 'Strike on a Homs checkpoint', '2026-11-21'),
+    );
+    await until('the digest after two 429s', () => messagesIn(ch1).length > before);
+    await sleep(2500);
+    expect(fault.hits).toBe(2);
+    expect(textIn(ch1).split('Strike on a Homs checkpoint').length - 1).toBe(1);
+  });
+
   it.skipIf(!enabled)('a crash between the post and the cursor write does not double the post', async () => {
     await stop();
     let crashed = false;

@@ -26,7 +26,12 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/src ./src
 COPY --from=build /app/commands ./commands
 COPY --from=build /app/data ./data
-RUN mkdir -p var && chown node:node var
+# Copies between stages need not keep the sources' file times, and bin/sitrep.js runs dist/ only while it
+# is newer than every source: the sources in the image never change, so the build is stamped as of now.
+RUN if [ -f dist/.build-stamp.json ]; then \
+      node -e "require('node:fs').writeFileSync('dist/.build-stamp.json', JSON.stringify({ startedAt: Date.now() }))"; \
+    fi \
+  && mkdir -p var && chown node:node var
 USER node
 # data/: mount your incident files over the examples. var/: the SQLite state (STORE_URL's default).
 VOLUME ["/app/data", "/app/var"]

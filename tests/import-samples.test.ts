@@ -1,10 +1,11 @@
 // The importers on three excerpts of real exports (tests/fixtures/import/README.md): every row
 // imports, the output passes the same checks as `sitrep validate`, and known rows map field by field.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerSlashLine } from '../src/cli/run.ts';
 import { validateFolder } from '../src/cli/validate.ts';
 import { acled } from '../src/import/acled.ts';
 import { type ImportReport, runImport } from '../src/import/run.ts';
@@ -12,6 +13,7 @@ import { ucdp } from '../src/import/ucdp.ts';
 import type { Catalog } from '../src/incidents/catalog.ts';
 import { loadCatalog } from '../src/incidents/load.ts';
 import type { Incident } from '../src/incidents/schema.ts';
+import { toText } from '../src/render/text.ts';
 import { captureIo, fixture, lineOf } from './fixtures/import/generate.ts';
 
 let root: string;
@@ -292,5 +294,115 @@ describe('UCDP GED 19.1 Myanmar (42 columns, low,best,high; line breaks in quote
     );
     const old = result.catalog.incidents.find((i) => i.sources[1]?.name === 'Bangkok Post 1/11');
     expect(old?.sources[1]).toEqual({ id: 'ucdp-article-1', name: 'Bangkok Post 1/11', via: 'ucdp-ged' });
+  });
+});
+
+describe('UCDP date_prec and iso3 on real-format rows', () => {
+  let dataDir: string;
+  let myanmar: Catalog;
+  let variants: Catalog;
+  let both: Catalog;
+  /** The sample's header and rows, with some cells changed, written back as CSV. */
+  async function variantOf(name: string, out: string, edits: Record<string, string>[]): Promise<string> {
+    const [header, ...rows] = parse(await readFile(fixture(name), 'utf8')) as string[][];
+    if (!header || !rows[0]) throw new Error(`${name} has no rows`);
+    const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+    const lines = edits.map((edit) =>
+      header.map((column, i) => quote(edit[column] ?? rows[0]?.[i] ?? '')).join(','),
+    );
+    const file = path.join(root, out);
+    await writeFile(file, `${[header.join(','), ...lines].join('\n')}\n`);
+    return file;
+  }
+  async function importInto(dataset: typeof acled, file: string, folder: string): Promise<Catalog> {
+    const out = path.join(dataDir, folder);
+    const report = await runImport({ dataset, file, out, dataDir, io: captureIo() });
+    expect(report.skipped.examples).toEqual([]);
+    return (await loadCatalog(out)).catalog;
+  }
+
+  beforeAll(async () => {
+    dataDir = path.join(root, 'iso3');
+    myanmar = await importInto(ucdp, fixture('ucdp-ged-191-myanmar.csv'), 'ucdp-myanmar');
+    const ucdpFile = await variantOf('ucdp-ged-191-myanmar.csv', 'ged191-variants.csv', [
+      {
+        id: '900001',
+        country: 'Bangladesh',
+        country_id: '771',
+        date_start: '2015-05-11',
+        date_end: '2015-05-11',
+      },
+      {
+        id: '900002',
+        country: 'Russia (Soviet Union)',
+        country_id: '365',
+        date_start: '1990-01-15',
+        date_end: '1990-01-15',
+      },
+      {
+        id: '900003',
+        country: 'Russia (Soviet Union)',
+        country_id: '365',
+        date_start: '2000-01-15',
+        date_end: '2000-01-15',
+      },
+    ]);
+    variants = await importInto(ucdp, ucdpFile, 'ucdp-variants');
+    const acledFile = await variantOf('acled-afghanistan-2020-03.csv', 'acled-variants.csv', [
+      { event_id_cnty: 'BGD1', country: 'Bangladesh', iso: '50', iso3: '' },
+      { event_id_cnty: 'BGD2', country: 'Bangladesh', iso: '', iso3: '' },
+      { event_id_cnty: 'XKX1', country: 'Kosovo', iso: '0', iso3: 'XKX' },
+      { event_id_cnty: 'YUG1', country: 'Yugoslavia', iso: '', iso3: '' },
+    ]);
+    await importInto(acled, acledFile, 'acled-variants');
+    both = (await loadCatalog(dataDir)).catalog;
+  });
+
+  it('maps each date_prec code as the GED codebook defines it, keeping the range', () => {
+    const dates = ['48754', '209980', '50157', '50110', '51025'].map((id) => get(myanmar, `ucdp-${id}`).date);
+    expect(dates).toEqual([
+      { start: '1989-12-26', precision: 'day' }, // 1 the exact day
+      { start: '2015-05-11', end: '2015-05-12', precision: 'week' }, // 2 a 2–6 day range
+      { start: '2000-07-01', end: '2000-07-07', precision: 'week' }, // 3 the week
+      { start: '2003-03-01', end: '2003-03-31', precision: 'month' }, // 4 8–30 days or the month
+      { start: '2007-01-01', end: '2007-05-15', precision: 'year' }, // 5 up to a year
+    ]);
+    expect(count(myanmar.incidents, (i) => i.date.precision)).toEqual({
+      day: 147,
+      week: 67,
+      month: 65,
+      year: 21,
+    });
+  });
+
+  it('fills iso3 from the GW code when UCDP’s name is not an ISO name ("Myanmar (Burma)", 775)', () => {
+    expect(count(myanmar.incidents, (i) => i.location.iso3)).toEqual({ MMR: 300 });
+  });
+
+  it('fills iso3 from the name, and leaves the Soviet Union (GW 365 before 1991-12-26) empty', () => {
+    expect(get(variants, 'ucdp-900001').location.iso3).toBe('BGD');
+    expect(get(variants, 'ucdp-900002').location.iso3).toBeUndefined();
+    expect(get(variants, 'ucdp-900003').location.iso3).toBe('RUS');
+  });
+
+  it('fills ACLED iso3 from the column, then the numeric iso, then the name; never guesses', () => {
+    const iso3 = (id: string) => get(both, id).location.iso3;
+    expect(iso3('acled-bgd1')).toBe('BGD');
+    expect(iso3('acled-bgd2')).toBe('BGD');
+    expect(iso3('acled-xkx1')).toBe('XKX');
+    expect(iso3('acled-yug1')).toBeUndefined();
+  });
+
+  it('lets /latest country:BGD and country:MMR find the imported incidents', async () => {
+    const answer = async (line: string) =>
+      toText(await answerSlashLine(line, both, new Date('2024-01-01T00:00:00Z')));
+    const bgd = await answer('/latest country:BGD count:10');
+    expect(bgd).toMatch(/^3 incidents matching country BGD/);
+    expect([...bgd.matchAll(/id: (\S+)/g)].map((m) => m[1]).sort()).toEqual([
+      'acled-bgd1',
+      'acled-bgd2',
+      'ucdp-900001',
+    ]);
+    expect(await answer('/latest country:MMR count:3')).toMatch(/^3 of 300 incidents matching country MMR/);
   });
 });

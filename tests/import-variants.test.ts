@@ -343,3 +343,97 @@ describe('more variants', () => {
     ).rejects.toThrow(/is a file; --out takes a folder/);
   });
 });
+
+describe('import mappings an analyst would sign off', () => {
+  // ACLED's pre-2019 column set (as in its version 7 files): upper case, GWNO, ALLY_ACTOR_n, no
+  // SUB_EVENT_TYPE; "Riots/Protests" was one event type.
+  const OLD_HEADER =
+    'GWNO,EVENT_ID_CNTY,EVENT_ID_NO_CNTY,EVENT_DATE,YEAR,TIME_PRECISION,EVENT_TYPE,ACTOR1,ALLY_ACTOR_1,INTER1,ACTOR2,ALLY_ACTOR_2,INTER2,INTERACTION,COUNTRY,ADMIN1,ADMIN2,ADMIN3,LOCATION,LATITUDE,LONGITUDE,GEO_PRECISION,SOURCE,NOTES,FATALITIES';
+
+  it('splits old "Riots/Protests" rows by the actor codes: 5 riots, 6 protests, neither kept and reported', async () => {
+    const file = await csvFile(
+      'riots-protests.csv',
+      `${OLD_HEADER}\n` +
+        '475,NIG1,1,2016-01-04,2016,1,Riots/Protests,Rioters (Nigeria),,5,Police Forces of Nigeria (2015-),,1,15,Nigeria,Lagos,Ikeja,,Ikeja,6.6018,3.3515,1,Vanguard,"Youths burnt tyres and threw stones at police.",0\n' +
+        '475,NIG2,2,2016-01-05,2016,1,Riots/Protests,Protesters (Nigeria),,6,,,0,60,Nigeria,Lagos,Ikeja,,Ikeja,6.6018,3.3515,1,Vanguard,"Traders marched peacefully against new levies.",0\n' +
+        '475,NIG3,3,2016-01-06,2016,1,Riots/Protests,Police Forces of Nigeria (2015-),,6,Rioters (Nigeria),,5,15,Nigeria,Lagos,Ikeja,,Ikeja,6.6018,3.3515,1,Vanguard,"Police dispersed rioters.",0\n' +
+        '475,NIG4,4,2016-01-07,2016,1,Riots/Protests,Civilians (Nigeria),,7,,,0,70,Nigeria,Lagos,Ikeja,,Ikeja,6.6018,3.3515,1,Vanguard,"A gathering was reported.",0\n',
+    );
+    const out = path.join(root, 'riots-protests');
+    const report = await runImport({ dataset: acled, file, out, dataDir: root, io: captureIo() });
+    expect(report.created).toBe(4);
+    const catalog = (await loadCatalog(out)).catalog;
+    expect(get(catalog, 'acled-nig1')).toMatchObject({
+      type: { event: 'riots' },
+      title: 'Riots in Ikeja, Lagos',
+      tags: ['acled: riots/protests'],
+    });
+    expect(get(catalog, 'acled-nig2').type).toEqual({ event: 'protests' });
+    expect(get(catalog, 'acled-nig3').type).toEqual({ event: 'riots' });
+    expect(get(catalog, 'acled-nig4').type).toEqual({ event: 'protests' });
+    expect(report.warnings.examples).toEqual([
+      {
+        line: 5,
+        reason: 'Riots/Protests not split by actor codes',
+        detail:
+          '"Riots/Protests" with inter1/inter2 7 and 0 (neither 5 rioters nor 6 protesters); kept as protests',
+      },
+    ]);
+  });
+
+  it('repairs C1 control characters in a UTF-8 file to the Windows-1252 characters and counts the rows', async () => {
+    const header =
+      'data_id,iso,event_id_cnty,event_id_no_cnty,event_date,year,time_precision,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,timestamp,iso3';
+    const row = (id: string, note: string) =>
+      `7083555,760,${id},1,9-May-20,2020,1,Explosions/Remote violence,Air/drone strike,Unidentified Military Forces,,8,,,0,80,Middle East,Syria,Deir-ez-Zor,Abu Kamal,Abu Kamal,Al-Bukamal,34.4546,40.9116,2,Liveuamap,Local partner-New media,"${note}",0,1589243119,SYR`;
+    const file = await csvFile(
+      'c1.csv',
+      Buffer.from(
+        `${header}\n${row('SYR1', 'On 9 May 2020, the regime\u0092s warplanes struck \u0093Iranian sites\u0094 near al-Bukamal \u0096 no casualties\u0085')}\n` +
+          `${row('SYR2', 'Nothing to repair here.')}\n${row('SYR3', 'Strikes \u0096 again.')}\n`,
+        'utf8',
+      ),
+    );
+    const out = path.join(root, 'c1');
+    const report = await runImport({ dataset: acled, file, out, dataDir: root, io: captureIo() });
+    const catalog = (await loadCatalog(out)).catalog;
+    expect(get(catalog, 'acled-syr1').summary).toBe(
+      'On 9 May 2020, the regime’s warplanes struck “Iranian sites” near al-Bukamal – no casualties…',
+    );
+    expect(get(catalog, 'acled-syr3').summary).toBe('Strikes – again.');
+    expect(report.detected).toContain('UTF-8');
+    expect(report.warnings.byReason()).toEqual([['C1 control characters repaired as Windows-1252', 2]]);
+    expect(report.warnings.examples[0]).toEqual({
+      line: 2,
+      reason: 'C1 control characters repaired as Windows-1252',
+      detail: 'U+0085 → …, U+0092 → ’, U+0093 → “, U+0094 → ”, U+0096 → –',
+    });
+    const io = captureIo();
+    await importCommand(['acled', file, '--out', path.join(root, 'c1-cli')], { dataDir: root, io });
+    expect(io.stdout()).toContain('  C1 control characters repaired as Windows-1252: 2');
+  });
+
+  it('names the line where a record with an unclosed quote starts, not the end of the file', async () => {
+    const lines = ['event_id_cnty,event_date,event_type,sub_event_type,country,notes,fatalities'];
+    for (let n = 2; n <= 50; n += 1) {
+      lines.push(`Q${n},1-Jan-20,Battles,Armed clash,Syria,${n === 10 ? '"Never closed.' : 'Fine.'},1`);
+    }
+    const file = await csvFile('unclosed-50.csv', `${lines.join('\n')}\n`);
+    const report = await runImport({
+      dataset: acled,
+      file,
+      out: path.join(root, 'unclosed-50'),
+      dataDir: root,
+      io: captureIo(),
+    });
+    expect(report.created).toBe(8);
+    expect(report.skipped.examples).toEqual([
+      {
+        line: 10,
+        reason: 'CSV syntax (rest of file unread)',
+        detail:
+          'a quoted field that starts in this record is never closed, so nothing after it could be read',
+      },
+    ]);
+  });
+});

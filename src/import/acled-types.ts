@@ -13,7 +13,8 @@ type EventTypeInput = IncidentInput['type'];
 
 /**
  * Event types of ACLED releases before 2019, which had no sub-event types. "Riots/Protests" covered
- * both; it maps to protests, and the original label is kept as a tag.
+ * both; it is split by the actor codes as ACLED recoded it (see `splitRiotsProtests`), and the
+ * original label is kept as a tag.
  */
 const LEGACY: Record<string, { event: EventType; sub?: SubEventType }> = {
   battle_no_change_of_territory: { event: 'battles', sub: 'armed_clash' },
@@ -36,8 +37,27 @@ const LEGACY: Record<string, { event: EventType; sub?: SubEventType }> = {
 };
 
 export type MappedType =
-  | { ok: true; type: EventTypeInput; label: string; tags: string[]; warning?: string }
+  | { ok: true; type: EventTypeInput; label: string; tags: string[]; warning?: string; note?: string }
   | { ok: false; detail: string };
+
+/** ACLED's actor (inter) codes: 5 rioters, 6 protesters. */
+const RIOTERS = '5';
+const PROTESTERS = '6';
+
+/**
+ * Old "Riots/Protests" by its actor codes, as ACLED recoded its history: rioters on either side make
+ * it riots, else protesters make it protests. With neither it stays protests, and `note` says so.
+ */
+function splitRiotsProtests(inter: readonly string[]): { event: EventType; note?: string } {
+  const codes = inter.map((code) => code.trim().replace(/\.0+$/, ''));
+  if (codes.includes(RIOTERS)) return { event: 'riots' };
+  if (codes.includes(PROTESTERS)) return { event: 'protests' };
+  const shown = codes.map((code) => (code === '' ? 'empty' : code)).join(' and ');
+  return {
+    event: 'protests',
+    note: `"Riots/Protests" with inter1/inter2 ${shown} (neither 5 rioters nor 6 protesters); kept as protests`,
+  };
+}
 
 function isEventType(slug: string): slug is EventType {
   return Object.hasOwn(EVENT_TYPES, slug);
@@ -47,14 +67,22 @@ function isSubEventType(slug: string): slug is SubEventType {
   return Object.hasOwn(SUB_EVENT_TYPES, slug);
 }
 
-/** An unknown sub-event type is left out and kept as a tag; an unknown event type cannot be mapped. */
-export function mapAcledType(eventLabel: string, subLabel: string): MappedType {
+/**
+ * An unknown sub-event type is left out and kept as a tag; an unknown event type cannot be mapped.
+ * `inter` (inter1, inter2) splits the pre-2019 "Riots/Protests".
+ */
+export function mapAcledType(
+  eventLabel: string,
+  subLabel: string,
+  inter: readonly string[] = [],
+): MappedType {
   const eventText = squash(eventLabel);
   const subText = squash(subLabel);
   const eventSlug = slugifyLabel(eventText);
   const tags: string[] = [];
   let event: EventType;
   let legacySub: SubEventType | undefined;
+  let note: string | undefined;
   if (isEventType(eventSlug)) event = eventSlug;
   else {
     const legacy = LEGACY[eventSlug];
@@ -69,12 +97,20 @@ export function mapAcledType(eventLabel: string, subLabel: string): MappedType {
     }
     event = legacy.event;
     legacySub = legacy.sub;
+    if (eventSlug === 'riots_protests') ({ event, note } = splitRiotsProtests(inter));
     tags.push(fit(`acled: ${eventText}`, 50) ?? eventText);
   }
 
+  const withNote = note === undefined ? {} : { note };
   const subSlug = slugifyLabel(subText);
   if (subText !== '' && isSubEventType(subSlug) && SUB_EVENT_TYPES[subSlug].event === event) {
-    return { ok: true, type: { event, sub: subSlug }, label: SUB_EVENT_TYPES[subSlug].label, tags };
+    return {
+      ok: true,
+      type: { event, sub: subSlug },
+      label: SUB_EVENT_TYPES[subSlug].label,
+      tags,
+      ...withNote,
+    };
   }
   if (subText !== '') {
     tags.push(fit(`acled sub-event: ${subText}`, 50) ?? subText);
@@ -84,9 +120,16 @@ export function mapAcledType(eventLabel: string, subLabel: string): MappedType {
       label: subText,
       tags,
       warning: `sub_event_type "${subText}" is not an ACLED sub-event type of ${EVENT_TYPES[event]}; kept as a tag`,
+      ...withNote,
     };
   }
   if (legacySub)
-    return { ok: true, type: { event, sub: legacySub }, label: SUB_EVENT_TYPES[legacySub].label, tags };
-  return { ok: true, type: { event }, label: EVENT_TYPES[event], tags };
+    return {
+      ok: true,
+      type: { event, sub: legacySub },
+      label: SUB_EVENT_TYPES[legacySub].label,
+      tags,
+      ...withNote,
+    };
+  return { ok: true, type: { event }, label: EVENT_TYPES[event], tags, ...withNote };
 }

@@ -6,6 +6,7 @@ import { mapAcledType } from './acled-types.ts';
 import type { Cells, ColumnDef, Header } from './columns.ts';
 import { type Dataset, type MapContext, type RowResult, skip, type Warning } from './dataset.ts';
 import { actorList, coordinates, uniqueTags } from './fields.ts';
+import { countryIso3 } from './iso3.ts';
 import { fit, readCount, slugPart, splitList, squash } from './text.ts';
 
 const COLUMNS: readonly ColumnDef[] = [
@@ -79,9 +80,13 @@ export function mapAcledRow(cells: Cells, ctx: MapContext): RowResult {
     return skip('unknown time precision', `time_precision "${precisionCode}" is not 1, 2 or 3`);
   }
 
-  const mapped = mapAcledType(cells('event_type'), cells('sub_event_type'));
+  const mapped = mapAcledType(cells('event_type'), cells('sub_event_type'), [
+    cells('inter1'),
+    cells('inter2'),
+  ]);
   if (!mapped.ok) return skip('unknown event type', mapped.detail);
   if (mapped.warning) warnings.push({ kind: 'unknown sub-event type', detail: mapped.warning });
+  if (mapped.note) warnings.push({ kind: 'Riots/Protests not split by actor codes', detail: mapped.note });
 
   const fatalities = readCount(cells('fatalities'));
   if (Number.isNaN(fatalities)) {
@@ -93,7 +98,7 @@ export function mapAcledRow(cells: Cells, ctx: MapContext): RowResult {
   const admin1 = fit(cells('admin1'), LIMITS.name);
   const coords = coordinates(cells('latitude'), cells('longitude'), warnings);
   const geo = GEO_PRECISION[cells('geo_precision').trim()];
-  const iso3 = cells('iso3').trim().toUpperCase();
+  const iso3 = countryIso3({ iso3: cells('iso3'), numeric: cells('iso'), name: country, gw: cells('gwno') });
   const notes = squash(cells('notes'));
   const what = mapped.label;
   const where = [

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
-import { type CsvError, parse } from 'csv-parse';
+import { type CsvError, type InfoRecord, type Options, parse } from 'csv-parse';
 import { UserError } from '../errors.ts';
 import { type DecodeStats, LineDecoder } from './decode.ts';
 
@@ -80,18 +80,35 @@ export async function* readCsv(
   const decoder = new LineDecoder();
   stats(decoder.stats);
   const pending: CsvItem[] = [];
-  /** Lines of the records read so far, corrected for csv-parse counting a quoted CRLF as two. */
+  /**
+   * Line counting happens inside the parser (on_record), not where records are consumed: the parser
+   * runs ahead of the consumer, and a skipped record must be placed after the last record *parsed*,
+   * so its line is where the broken record starts, not where the parser gave up.
+   */
   let crlfInFields = 0;
   let lastEnd = 0;
-  const parser = parse({
+  const lineOfRecord = (record: string[], info: InfoRecord): { line: number; fields: string[] } => {
+    let newlines = 0;
+    for (const field of record) {
+      if (field.includes('\n') || field.includes('\r')) {
+        newlines += (field.match(/\r\n|\r|\n/g) ?? []).length;
+        // csv-parse counts a quoted CRLF as two lines.
+        crlfInFields += (field.match(/\r\n/g) ?? []).length;
+      }
+    }
+    lastEnd = info.lines - crlfInFields;
+    return { line: lastEnd - newlines, fields: record };
+  };
+  const options: Options = {
     delimiter: shape.delimiter,
     record_delimiter: shape.lineEnds === 'CR' ? ['\r'] : ['\r\n', '\n'],
     bom: true,
-    info: true,
     relax_column_count: true,
     relax_quotes: true,
     skip_records_with_error: true,
     max_record_size: 1_000_000,
+    // csv-parse's types allow on_record to return only a record; it may return any value.
+    on_record: lineOfRecord as unknown as NonNullable<Options['on_record']>,
     on_skip: (error) => {
       pending.push({
         kind: 'unreadable',
@@ -100,23 +117,18 @@ export async function* readCsv(
         fatal: error?.code === 'CSV_QUOTE_NOT_CLOSED',
       });
     },
-  });
+  };
+  const parser = parse(options);
   const source = createReadStream(file, { highWaterMark: 256 * 1024 });
   pipeline(source, decoder, parser, () => {});
 
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      for (const problem of pending.splice(0)) yield problem;
-      let newlines = 0;
-      for (const field of item.record) {
-        if (field.includes('\n') || field.includes('\r')) {
-          newlines += (field.match(/\r\n|\r|\n/g) ?? []).length;
-          crlfInFields += (field.match(/\r\n/g) ?? []).length;
-        }
+    for await (const item of parser as AsyncIterable<{ line: number; fields: string[] }>) {
+      for (const problem of pending.splice(0)) {
+        if (problem.line < item.line) yield problem;
+        else pending.push(problem);
       }
-      const end = item.info.lines - crlfInFields;
-      lastEnd = end;
-      yield { kind: 'record', line: end - newlines, fields: item.record };
+      yield { kind: 'record', line: item.line, fields: item.fields };
     }
   } catch (error) {
     pending.push({

@@ -13,6 +13,7 @@ import { DateFormats, detectDayMonthOrder, readDate } from './dates.ts';
 import { type DecodeStats, describeEncoding } from './decode.ts';
 import { type IncidentWriter, JsonBatchWriter, type WriteStatus, YamlFileWriter } from './output.ts';
 import { createProgress } from './progress.ts';
+import { C1_REPAIRED, repairC1 } from './repair.ts';
 import { Tally } from './tally.ts';
 import { type OutputCheck, verifyOutput } from './verify.ts';
 
@@ -140,7 +141,8 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
       );
       return;
     }
-    const result = dataset.mapRow(cellReader(header.header, item.fields), ctx);
+    const repaired = repairC1(item.fields);
+    const result = dataset.mapRow(cellReader(header.header, repaired.fields), ctx);
     if (!result.ok) {
       skipped.add(result.reason, item.line, result.detail);
       return;
@@ -158,6 +160,7 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
     }
     seen.add(id);
     if (writer.previousIds.has(id)) previousSeen += 1;
+    if (repaired.detail !== undefined) warnings.add(C1_REPAIRED, item.line, repaired.detail);
     for (const w of result.warnings) warnings.add(w.kind, item.line, w.detail);
     if (concurrency === 1) {
       counts[await writer.add(withoutEmptyLists(result.incident, id))] += 1;

@@ -13,6 +13,7 @@ import {
   type Warning,
 } from './dataset.ts';
 import { actorList, coordinates, uniqueTags } from './fields.ts';
+import { countryIso3 } from './iso3.ts';
 import { fit, slugPart, squash } from './text.ts';
 import { deathEstimates, sourceArticles } from './ucdp-fields.ts';
 
@@ -75,12 +76,16 @@ const VIOLENCE = {
   '3': { tag: 'one-sided violence', type: { event: 'violence_against_civilians', sub: 'attack' } },
 } as const;
 
-/** date_prec 1 exact day, 2 within 2–6 days, 3 within a month, 4 within a year, 5 over a year. */
+/**
+ * date_prec as the GED codebook defines it: 1 the exact day; 2 a 2–6 day range; 3 the week; 4 an
+ * 8–30 day range or the month; 5 a range of up to a year. date_start–date_end keep the range itself;
+ * the word is the coarsest unit the codebook promises, never finer (2 is "week", not "day").
+ */
 const DATE_PREC: Record<string, 'day' | 'week' | 'month' | 'year'> = {
   '1': 'day',
   '2': 'week',
-  '3': 'month',
-  '4': 'year',
+  '3': 'week',
+  '4': 'month',
   '5': 'year',
 };
 
@@ -157,6 +162,7 @@ export function mapUcdpRow(cells: Cells, ctx: MapContext): RowResult {
     date: { start: start.iso, ...(endIso ? { end: endIso } : {}), ...(precision ? { precision } : {}) },
     location: {
       country,
+      ...optionalIso3(countryIso3({ name: country, gw: cells('country_id'), date: start.iso })),
       ...(adm1 ? { admin1: adm1 } : {}),
       ...(adm2 ? { admin2: adm2 } : {}),
       ...(place ? { place } : {}),
@@ -209,6 +215,10 @@ export function mapUcdpRow(cells: Cells, ctx: MapContext): RowResult {
     external_ids: { ucdp: fit(eventId, LIMITS.name) ?? eventId },
   };
   return { ok: true, incident, warnings };
+}
+
+function optionalIso3(iso3: string): { iso3?: string } {
+  return iso3 === '' ? {} : { iso3 };
 }
 
 /** "Laukkaing Town, Shan State": the place and its province, unless the place already names it. */

@@ -51,3 +51,50 @@ export function describeCause(error: unknown): string {
   const text = parts.join(': ').replace(/\s+/g, ' ').trim();
   return text || 'unknown error';
 }
+
+/** Error codes of a connection that never got an answer: DNS (and every EAI_…), refused, reset, unreachable. */
+const NETWORK_CODES = new Set([
+  'ENOTFOUND',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EPIPE',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+function errorChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = error; e !== undefined && e !== null && chain.length < 5; ) {
+    chain.push(e);
+    if (e instanceof AggregateError) chain.push(...e.errors);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return chain;
+}
+
+/** `error[name]` when `error` is an object (errors from libraries carry `code`, `status`…). */
+export function errorField(error: unknown, name: string): unknown {
+  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
+}
+
+/** A connection that never got an answer, anywhere in the error's chain of causes. */
+export function isNetworkFailure(error: unknown): boolean {
+  return errorChain(error).some((e) => {
+    const code = errorField(e, 'code');
+    const name = errorField(e, 'name');
+    return (
+      (typeof code === 'string' && (NETWORK_CODES.has(code) || /^EAI_|CERT|^ERR_TLS|^ERR_SSL/.test(code))) ||
+      name === 'AbortError' ||
+      name === 'TimeoutError' ||
+      name === 'ConnectTimeoutError'
+    );
+  });
+}

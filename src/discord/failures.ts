@@ -1,55 +1,8 @@
 // Failures talking to Discord that are about the surroundings, not the code: translated into one line
 // that names the setting to look at and a sysexits code. Duck-typed, so this module loads no discord.js.
 import type { BotConfig } from '../config.ts';
-import { describeCause, EnvironmentError, EXIT } from '../errors.ts';
+import { describeCause, EnvironmentError, EXIT, errorField, isNetworkFailure } from '../errors.ts';
 import { redactLine } from '../logger.ts';
-
-/** Error codes of a connection that never got an answer: DNS, refused, reset, unreachable, TLS. */
-const NETWORK_CODES = new Set([
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EAI_FAIL',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EPIPE',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-]);
-
-function errorChain(error: unknown): unknown[] {
-  const chain: unknown[] = [];
-  for (let e = error; e !== undefined && e !== null && chain.length < 5; ) {
-    chain.push(e);
-    if (e instanceof AggregateError) chain.push(...e.errors);
-    e = e instanceof Error ? e.cause : undefined;
-  }
-  return chain;
-}
-
-function field(error: unknown, name: string): unknown {
-  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
-}
-
-function isNetworkFailure(error: unknown): boolean {
-  return errorChain(error).some((e) => {
-    const code = field(e, 'code');
-    const name = field(e, 'name');
-    return (
-      (typeof code === 'string' && (NETWORK_CODES.has(code) || /CERT|^ERR_TLS|^ERR_SSL/.test(code))) ||
-      name === 'AbortError' ||
-      name === 'TimeoutError' ||
-      name === 'ConnectTimeoutError'
-    );
-  });
-}
 
 /**
  * The environment failure behind `error`, or undefined for anything else (a bug, a 400 from Discord):
@@ -61,8 +14,8 @@ export function explainDiscordFailure(
   config: Pick<BotConfig, 'token' | 'apiUrl' | 'guildId'>,
 ): EnvironmentError | undefined {
   const cause = redactLine(describeCause(error), [config.token]);
-  const status = field(error, 'status');
-  const code = field(error, 'code');
+  const status = errorField(error, 'status');
+  const code = errorField(error, 'code');
   if (isNetworkFailure(error)) {
     return new EnvironmentError(
       'DISCORD_API_URL',

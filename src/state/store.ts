@@ -2,7 +2,7 @@
 // in keyv: embedded SQLite by default, Redis when several processes share state.
 import { Keyv } from 'keyv';
 import { DEFAULT_STORE_URL } from '../constants.ts';
-import { describeCause, EnvironmentError, EXIT } from '../errors.ts';
+import { describeCause, EnvironmentError, EXIT, isNetworkFailure } from '../errors.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 export interface StateStore {
@@ -134,13 +134,12 @@ function storeUnavailable(description: string, cause: string, hint: string): Env
 /** A Redis client that could not connect, or lost its connection (the cause may arrive as an event). */
 function isConnectionFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const code = (error as NodeJS.ErrnoException).code;
   return (
+    isNetworkFailure(error) ||
     /not connected or has failed to connect|Disconnects client|client is closed/i.test(error.message) ||
     /^(ClientClosed|ClientOffline|SocketClosedUnexpectedly|ConnectionTimeout|ReconnectStrategy|DisconnectsClient)Error$/.test(
       error.name,
-    ) ||
-    (typeof code === 'string' && /^(ECONN|ENOTFOUND|EAI_|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)/.test(code))
+    )
   );
 }
 

@@ -6,11 +6,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { casualtiesCommand } from '../commands/casualties.ts';
 import { mapCommand } from '../commands/map.ts';
-import type { BotConfig } from '../src/config.ts';
 import { type RunningBot, startBot } from '../src/discord/bot.ts';
 import { createLogger } from '../src/logger.ts';
 import { snowflake } from './discord/fixtures.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
+import { standinConfig } from './helpers/bot-config.ts';
 
 let standin: Standin;
 let bot: RunningBot;
@@ -43,17 +43,10 @@ beforeAll(async () => {
   await cp('data', dataDir, { recursive: true });
   await writeFile(path.join(dataDir, 'many-claims.json'), manyClaimsIncident());
   standin = await startStandin();
-  const config: BotConfig = {
+  const config = standinConfig(standin, {
     dataDir,
-    logLevel: 'warn',
-    token: standin.token,
-    applicationId: standin.applicationId,
-    guildId: standin.guildId,
-    apiUrl: standin.apiUrl,
     storeUrl: `sqlite://${path.join(stateDir, 'state.sqlite')}`,
-    digests: [],
-    access: { roleIds: [], channelIds: [] },
-  };
+  });
   const logger = createLogger({
     level: 'warn',
     secrets: [standin.token],

@@ -5,10 +5,11 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { BotConfig, DigestConfig } from '../src/config.ts';
+import type { DigestConfig } from '../src/config.ts';
 import { type RunningBot, startBot } from '../src/discord/bot.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
+import { standinConfig } from './helpers/bot-config.ts';
 import { until } from './helpers/wait.ts';
 
 const channelId = '100000000000000011';
@@ -50,17 +51,12 @@ it('a daily run due while the event loop is blocked runs as soon as it is free, 
     title: 'Morning briefing',
     whenEmpty: 'quiet',
   };
-  const config: BotConfig = {
+  const config = standinConfig(standin, {
     dataDir: path.join(work, 'data'),
     logLevel: 'info',
-    token: standin.token,
-    applicationId: standin.applicationId,
-    guildId: standin.guildId,
-    apiUrl: standin.apiUrl,
     storeUrl: `sqlite://${path.join(work, 'state.sqlite')}`,
     digests: [digest],
-    access: { roleIds: [], channelIds: [] },
-  };
+  });
   const logger = createLogger({
     level: 'info',
     destination: { write: (l: string) => void logLines.push(l) },

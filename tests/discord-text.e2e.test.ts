@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { casualtiesCommand } from '../commands/casualties.ts';
 import { incidentCommand } from '../commands/incident.ts';
 import { searchCommand } from '../commands/search.ts';
-import type { BotConfig } from '../src/config.ts';
 import { type RunningBot, startBot } from '../src/discord/bot.ts';
 import { createLogger } from '../src/logger.ts';
 import { snowflake } from './discord/fixtures.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
+import { standinConfig } from './helpers/bot-config.ts';
 
 const HOSTILE = '@everyone <@&1> <@123>';
 const LIVE_MENTION = /@(?:everyone|here)|<[@#]/i;
@@ -46,17 +46,7 @@ beforeAll(async () => {
   await cp('data', dataDir, { recursive: true });
   await writeFile(path.join(dataDir, 'hostile-claims.json'), hostileIncident());
   standin = await startStandin();
-  const config: BotConfig = {
-    dataDir,
-    logLevel: 'warn',
-    token: standin.token,
-    applicationId: standin.applicationId,
-    guildId: standin.guildId,
-    apiUrl: standin.apiUrl,
-    storeUrl: 'sqlite://:memory:',
-    digests: [],
-    access: { roleIds: [], channelIds: [] },
-  };
+  const config = standinConfig(standin, { dataDir });
   const logger = createLogger({ level: 'warn', secrets: [standin.token], destination: { write: () => {} } });
   bot = await startBot({ config, logger, commands, pollMs: 0 });
 });

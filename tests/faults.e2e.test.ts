@@ -245,10 +245,16 @@ describe('faults', () => {
     return { child, output: () => output };
   };
 
-  it('SIGTERM in the middle of a digest: nothing lost, nothing doubled after the restart', async () => {
-    const run = () => startChild('sigterm.sqlite', '* * * * * *');
-    // First life: the channel catches up on the current incidents, then we add one and make Discord fail.
-    let life = run();
+  /**
+   * A first life of `sitrep start` that posts the current incidents; then Discord answers 503 to every
+   * post, an incident arrives, and the run carrying it is pending (its first post was tried).
+   */
+  const lifeWithPendingRun = async (
+    life: ReturnType<typeof startChild>,
+    file: string,
+    id: string,
+    title: string,
+  ) => {
     await until('the first life to post', () => life.output().includes('digest run finished'), 30_000);
     const fault = standin.failNext({
       method: 'POST',
@@ -256,11 +262,15 @@ describe('faults', () => {
       status: 503,
       times: 1000,
     });
-    await writeFile(
-      path.join(dataDir, 'at-sigterm.json'),
-      incident('2026-11-24-sigterm', 'Strike reported at shutdown'),
-    );
-    await until('a post attempt of the new digest', () => fault.hits >= 1, 30_000);
+    await writeFile(path.join(dataDir, file), incident(id, title));
+    await until('a post attempt of the pending run', () => fault.hits >= 1, 30_000);
+  };
+
+  it('SIGTERM in the middle of a digest: nothing lost, nothing doubled after the restart', async () => {
+    const run = () => startChild('sigterm.sqlite', '* * * * * *');
+    // First life: the channel catches up on the current incidents, then we add one and make Discord fail.
+    let life = run();
+    await lifeWithPendingRun(life, 'at-sigterm.json', '2026-11-24-sigterm', 'Strike reported at shutdown');
     life.child.kill('SIGTERM');
     const [code] = (await once(life.child, 'exit')) as [number | null];
     expect(code).toBe(0);
@@ -310,18 +320,7 @@ describe('faults', () => {
     // First life: a digest every second catches up on the current incidents; then its post answers 503
     // and the process is killed outright while its run is pending.
     let life = run('* * * * * *');
-    await until('the first life to post', () => life.output().includes('digest run finished'), 30_000);
-    const fault = standin.failNext({
-      method: 'POST',
-      path: `/channels/${CHANNEL}/messages`,
-      status: 503,
-      times: 1000,
-    });
-    await writeFile(
-      path.join(dataDir, 'at-sigkill.json'),
-      incident('2026-11-25-sigkill', 'Strike pending at the kill'),
-    );
-    await until('a post attempt of the pending run', () => fault.hits >= 1, 30_000);
+    await lifeWithPendingRun(life, 'at-sigkill.json', '2026-11-25-sigkill', 'Strike pending at the kill');
     life.child.kill('SIGKILL');
     await once(life.child, 'exit');
     standin.clearFaults();

@@ -5,11 +5,11 @@ import { SlashCommandBuilder } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.ts';
 import type { Command } from '../commands/types.ts';
-import type { BotConfig } from '../src/config.ts';
 import { type RunningBot, startBot } from '../src/discord/bot.ts';
 import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger, REDACTED, redactLine } from '../src/logger.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
+import { standinConfig } from './helpers/bot-config.ts';
 import { until } from './helpers/wait.ts';
 
 const slow: Command = {
@@ -27,17 +27,7 @@ const logged = (text: string) => logLines.filter((line) => line.includes(text));
 
 beforeAll(async () => {
   standin = await startStandin();
-  const config: BotConfig = {
-    dataDir: 'data',
-    logLevel: 'trace',
-    token: standin.token,
-    applicationId: standin.applicationId,
-    guildId: standin.guildId,
-    apiUrl: standin.apiUrl,
-    storeUrl: 'sqlite://:memory:',
-    digests: [],
-    access: { roleIds: [], channelIds: [] },
-  };
+  const config = standinConfig(standin, { logLevel: 'trace' });
   await deployCommands([...commands, slow], config);
   const logger = createLogger({
     level: 'trace',

@@ -2,11 +2,11 @@
 // permissions, ALLOWED_ROLE_IDS / ALLOWED_CHANNEL_IDS restrict who may ask and where, cooldowns.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.ts';
-import type { BotConfig } from '../src/config.ts';
 import { type RunningBot, startBot } from '../src/discord/bot.ts';
 import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger, REDACTED } from '../src/logger.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
+import { standinConfig } from './helpers/bot-config.ts';
 
 const ROLE = '300000000000000001';
 const [OPEN, CLOSED] = ['200000000000000001', '200000000000000002'];
@@ -28,17 +28,10 @@ beforeAll(async () => {
       },
     ],
   });
-  const config: BotConfig = {
-    dataDir: 'data',
+  const config = standinConfig(standin, {
     logLevel: 'debug',
-    token: standin.token,
-    applicationId: standin.applicationId,
-    guildId: standin.guildId,
-    apiUrl: standin.apiUrl,
-    storeUrl: 'sqlite://:memory:',
-    digests: [],
     access: { roleIds: [ROLE], channelIds: [OPEN] },
-  };
+  });
   await deployCommands(commands, config);
   const logger = createLogger({
     level: 'debug',

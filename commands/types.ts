@@ -15,6 +15,8 @@ export interface CommandContext {
   version: string;
   /** When the data was last (re)loaded. */
   loadedAt: Date;
+  /** While the index is first being built: how far it is (answers cover only what is indexed). */
+  building?: { done: number; total: number } | undefined;
   /** Scheduled digests, where this process runs them (the bot, or the offline CLI's preview). */
   digests?: DigestService;
 }

@@ -1,4 +1,4 @@
-// The `sitrep` command: validate, run, console, schema (and, with a token, start and deploy).
+// The `sitrep` command: validate, run, console, schema, index (and, with a token, start and deploy).
 // Each command imports its modules when it runs, so `sitrep --version` loads nothing else and only
 // `start` and `deploy` load discord.js.
 import { parseArgs } from 'node:util';
@@ -13,6 +13,7 @@ Usage:
   sitrep run "/latest count:3"        answer one slash command offline (--json: the Discord payload)
   sitrep console                      interactive: type slash commands, "help", "exit"
   sitrep validate [dir]               check every incident file; exit 1 on any problem
+  sitrep index [--rebuild]            the incident index of the data folder: update and show it (-h)
   sitrep schema [file]                write the JSON Schema for editors (default data/schema.json)
   sitrep import acled|ucdp FILE       import an ACLED or UCDP GED CSV export (--out DIR; see sitrep import)
   sitrep digest preview [n]           what digest n's next run would post (reads STORE_URL, posts nothing)
@@ -24,6 +25,7 @@ Usage:
 Options:
   --data DIR      incident folder (default: DATA_DIR, then ./data)
   --json          print Discord message payloads instead of text (run)
+  --rebuild       delete the incident index and build it again from every file (index)
   --out DIR       where run writes images such as charts (default: ./var/out)
   -h, --help      this help
   -v, --version   the version
@@ -54,25 +56,47 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.out(`${VERSION}\n`);
     return 0;
   }
+  if (values.help && verb === 'index') {
+    const { INDEX_HELP } = await import('./cli/index-status.ts');
+    io.out(INDEX_HELP);
+    return 0;
+  }
   if (values.help || verb === undefined || verb === 'help') {
     io.out(await help());
     return 0;
   }
 
   try {
-    const { loadBaseConfig, loadEnvFile, requireDataDir } = await import('./config.ts');
+    const { indexPathFor, loadBaseConfig, loadEnvFile, requireDataDir } = await import('./config.ts');
     loadEnvFile();
     const config = loadBaseConfig();
     const dataDir = values.data ?? config.dataDir;
+    if (values.rebuild && verb !== 'index') throw new UserError('--rebuild goes with sitrep index');
     // Answering from a folder that is not there would look like an empty dataset: stop instead.
-    if (verb === 'run' || verb === 'console' || verb === 'digest' || verb === 'validate') {
+    if (
+      verb === 'run' ||
+      verb === 'console' ||
+      verb === 'digest' ||
+      verb === 'validate' ||
+      verb === 'index'
+    ) {
       const argument = verb === 'validate' ? rest[0] : undefined;
       await requireDataDir(argument ?? dataDir, argument ? 'validate' : values.data ? '--data' : 'DATA_DIR');
     }
+    // The incident index of the folder a command reads (INDEX_PATH for DATA_DIR, else that folder's own).
+    const indexPath = indexPathFor(config, verb === 'validate' ? (rest[0] ?? dataDir) : dataDir);
     switch (verb) {
       case 'validate': {
         const { validateFolder } = await import('./cli/validate.ts');
-        return await validateFolder(rest[0] ?? dataDir, io);
+        return await validateFolder(rest[0] ?? dataDir, io, { indexPath });
+      }
+      case 'index': {
+        if (rest.length > 0)
+          throw new UserError(
+            `sitrep index takes no arguments (got "${rest.join(' ')}"); see sitrep index --help`,
+          );
+        const { indexCommand } = await import('./cli/index-status.ts');
+        return await indexCommand({ dataDir, indexPath, rebuild: values.rebuild === true, io });
       }
       case 'run': {
         if (rest.length === 0)
@@ -83,15 +107,16 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           json: values.json === true,
           io,
           outDir: values.out,
+          indexPath,
         });
       }
       case 'console': {
         const { runConsole } = await import('./cli/console.ts');
-        return await runConsole({ dataDir, io });
+        return await runConsole({ dataDir, io, indexPath });
       }
       case 'digest': {
         const { digestCommand } = await import('./cli/digest.ts');
-        return await digestCommand(rest, { dataDir, io });
+        return await digestCommand(rest, { dataDir, io, indexPath });
       }
       case 'start': {
         const { startCommand } = await import('./cli/bot.ts');
@@ -158,6 +183,7 @@ function parseCli(argv: string[]) {
       data: { type: 'string' },
       json: { type: 'boolean' },
       out: { type: 'string' },
+      rebuild: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_STORE_URL } from './constants.ts';
 import { cronProblem } from './digest/schedule.ts';
 import { EnvironmentError, EXIT } from './errors.ts';
+import { defaultIndexPath } from './incidents/catalog.ts';
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
   error: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -13,10 +14,19 @@ const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'si
 
 const baseSchema = z.object({
   DATA_DIR: z.string().trim().min(1, { error: 'must not be empty' }).default('./data'),
+  INDEX_PATH: z.string().trim().optional(),
   LOG_LEVEL: logLevel.default('info'),
 });
 
-export type BaseConfig = Readonly<{ dataDir: string; logLevel: z.infer<typeof logLevel> }>;
+export type BaseConfig = Readonly<{
+  dataDir: string;
+  /**
+   * INDEX_PATH: the incident index of DATA_DIR (an SQLite file, or ':memory:'). Unset: the default,
+   * defaultIndexPath(DATA_DIR) under var/; see indexPathFor.
+   */
+  indexPath?: string;
+  logLevel: z.infer<typeof logLevel>;
+}>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -26,7 +36,25 @@ export class ConfigError extends Error {
 export function loadBaseConfig(env: NodeJS.ProcessEnv = process.env): BaseConfig {
   const parsed = baseSchema.safeParse(withoutBlanks(env));
   if (!parsed.success) throw configError(parsed.error);
-  return Object.freeze({ dataDir: parsed.data.DATA_DIR, logLevel: parsed.data.LOG_LEVEL });
+  return Object.freeze({
+    dataDir: parsed.data.DATA_DIR,
+    ...indexPathOf(parsed.data),
+    logLevel: parsed.data.LOG_LEVEL,
+  });
+}
+
+function indexPathOf(c: { INDEX_PATH?: string | undefined }): { indexPath?: string } {
+  return c.INDEX_PATH === undefined ? {} : { indexPath: c.INDEX_PATH };
+}
+
+/**
+ * The index file for the data folder `dataDir`: INDEX_PATH when that is the configured DATA_DIR, else
+ * the folder's own default under var/ (defaultIndexPath), so `sitrep validate other-folder` never
+ * rebuilds the bot's index for another folder.
+ */
+export function indexPathFor(config: BaseConfig, dataDir: string = config.dataDir): string {
+  if (config.indexPath !== undefined && resolve(dataDir) === resolve(config.dataDir)) return config.indexPath;
+  return defaultIndexPath(dataDir);
 }
 
 /**
@@ -227,7 +255,13 @@ function parseWithDigests<S extends typeof digestPartSchema>(schema: S, env: Nod
 /** What the offline digest preview needs: the store and the digests, no token. */
 export function loadDigestSettings(env: NodeJS.ProcessEnv = process.env): DigestSettings {
   const { c, digests } = parseWithDigests(digestPartSchema, env);
-  return Object.freeze({ dataDir: c.DATA_DIR, logLevel: c.LOG_LEVEL, storeUrl: c.STORE_URL, digests });
+  return Object.freeze({
+    dataDir: c.DATA_DIR,
+    ...indexPathOf(c),
+    logLevel: c.LOG_LEVEL,
+    storeUrl: c.STORE_URL,
+    digests,
+  });
 }
 
 /** Everything `sitrep start` and `sitrep deploy` need; stops with the key named when a value is wrong. */
@@ -235,6 +269,7 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
   const { c, digests } = parseWithDigests(botSchema, env);
   return Object.freeze({
     dataDir: c.DATA_DIR,
+    ...indexPathOf(c),
     logLevel: c.LOG_LEVEL,
     token: c.DISCORD_TOKEN,
     applicationId: c.DISCORD_APPLICATION_ID,

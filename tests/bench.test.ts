@@ -23,11 +23,12 @@ beforeAll(async () => {
     dataRoot: path.join(root, 'data'),
     workDir: root,
     queryIterations: 20,
+    warmRepetitions: 1,
     queryBudgetMs: 200,
     interaction: { iterations: 3 },
     fanout: false,
   });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -65,29 +66,54 @@ describe('sitrep bench at 200 incidents', () => {
     expect(report.sizes).toHaveLength(1);
     expect(size?.size).toBe(200);
     expect(size?.problems).toBe(0);
-    expect(size?.dataset).toMatchObject({ yamlFiles: 200, jsonFiles: 1 });
+    expect(size?.dataset).toMatchObject({ yaml: true, yamlFiles: 200, jsonFiles: 1 });
     for (const format of ['yaml', 'json'] as const) {
-      expect(size?.load[format]).toEqual({
+      const load = size?.load[format];
+      expect(load).toEqual({
         floorMs: expect.any(Number),
         firstAnswerMs: expect.any(Number),
         searchReadyMs: expect.any(Number),
         firstAnswerRatio: expect.any(Number),
         searchReadyRatio: expect.any(Number),
+        warmIndexesMs: expect.any(Number),
+        indexBytes: expect.any(Number),
       });
-      expect(size?.load[format].searchReadyMs).toBeGreaterThanOrEqual(size?.load[format].firstAnswerMs ?? 0);
+      expect(load?.searchReadyMs).toBeGreaterThanOrEqual(load?.firstAnswerMs ?? 0);
+      expect(load?.indexBytes).toBeGreaterThan(0);
+      const warm = size?.warm[format];
+      for (const command of ['latest', 'search'] as const) {
+        expect(warm?.[command]).toEqual({
+          total: latency,
+          bootMs: expect.any(Number),
+          importsMs: expect.any(Number),
+          startMs: expect.any(Number),
+          answerMs: expect.any(Number),
+          rss: expect.any(Number),
+          filesParsed: 0,
+        });
+        expect(warm?.[command].total.p50).toBeGreaterThan(warm?.[command].startMs ?? 0);
+      }
+      expect(warm?.latestRatio).toBeGreaterThan(0);
+      expect(warm?.cli).toEqual({ latest: latency, search: latency });
+      expect(size?.reload[format]).toMatchObject({
+        file: format,
+        watchMs: expect.any(Number),
+        refreshMs: expect.any(Number),
+        noopRefreshMs: expect.any(Number),
+        firstQueryMs: {
+          latest: expect.any(Number),
+          incident: expect.any(Number),
+          autocomplete: expect.any(Number),
+          search: expect.any(Number),
+        },
+      });
     }
-    expect(size?.reload).toMatchObject({
-      watchMs: expect.any(Number),
-      refreshMs: expect.any(Number),
-      firstQueryMs: {
-        latest: expect.any(Number),
-        incident: expect.any(Number),
-        autocomplete: expect.any(Number),
-        search: expect.any(Number),
-      },
-    });
+    expect(size?.searchWords.rare.incidents).toBeGreaterThan(0);
+    expect(size?.searchWords.common.incidents).toBeGreaterThanOrEqual(size?.searchWords.rare.incidents ?? 0);
     expect(size?.digest.compose).toEqual({ regular: latency, regularCountries: latency, first: latency });
-    expect(size?.memory.heapIndexed).toBeGreaterThan(0);
+    expect(size?.digest.messages).toBeGreaterThan(0);
+    expect(size?.memory.rssAfterHandlers).toBeGreaterThan(0);
+    expect(size?.memory.indexBytes).toBeGreaterThan(0);
     expect(size?.memory.gcForced).toBe(true);
   });
 
@@ -99,6 +125,8 @@ describe('sitrep bench at 200 incidents', () => {
         'incident',
         'autocomplete incident',
         'search',
+        'search common word',
+        'search rare word country',
         'quotes speaker',
         'casualties all',
         'about',
@@ -126,6 +154,13 @@ describe('sitrep bench at 200 incidents', () => {
       expect.arrayContaining(['latest', 'incident', 'autocomplete incident', 'search']),
     );
     for (const c of Object.values(interaction?.cases ?? {})) expect(c.n).toBe(3);
+    expect(interaction?.importWhileAnswering).toMatchObject({
+      incidents: 200,
+      files: 1,
+      indexedMs: expect.any(Number),
+      failed: 0,
+    });
+    expect(interaction?.importWhileAnswering?.answers.n).toBeGreaterThan(0);
   });
 
   it('checks the targets and prints a table', () => {
@@ -142,7 +177,8 @@ describe('sitrep bench at 200 incidents', () => {
       });
     }
     const table = formatReport(report);
-    expect(table).toMatch(/Cold load/);
+    expect(table).toMatch(/Cold build of the index/);
+    expect(table).toMatch(/Warm restart/);
     expect(table).toMatch(/Targets/);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });

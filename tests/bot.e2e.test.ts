@@ -12,6 +12,7 @@ import { type RunningBot, startBot } from '../src/discord/bot.ts';
 import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
+import { testIndexPath } from './helpers/bot-config.ts';
 
 const boom: Command = {
   data: new SlashCommandBuilder().setName('boom').setDescription('Throws, for the test').toJSON(),
@@ -62,6 +63,7 @@ beforeAll(async () => {
   standin = await startStandin();
   const config: BotConfig = {
     dataDir,
+    indexPath: testIndexPath(dataDir),
     logLevel: 'debug',
     token: standin.token,
     applicationId: standin.applicationId,

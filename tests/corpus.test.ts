@@ -134,7 +134,7 @@ function countLost(
   for (const name of validNames) {
     const shown = displayPath(path.join(dir, name));
     const incidents = parsed.get(name)?.incidents ?? [];
-    const served = incidents.filter((i) => loaded?.catalog.byId.get(i.id)?.file === shown);
+    const served = incidents.filter((i) => loaded?.catalog.entry(i.id)?.file === shown);
     if (incidents.length === 0 || served.length !== incidents.length) {
       tally.lostGoodData += 1;
       lost.push(name);
@@ -302,7 +302,10 @@ describe('the bad-data corpus', () => {
     expect(written, 'loading the folder threw').toBeDefined();
     const reported = (written?.problems ?? []).map(formatProblemWithSource).sort();
     expect(reported).toEqual(names.flatMap((n) => tmpExpected[n] ?? []).sort());
-    expect(written?.catalog.incidents.map((i) => i.id).sort()).toEqual(['tmp-also-good', 'tmp-good']);
+    expect([...(written?.catalog.all() ?? [])].map((i) => i.id).sort()).toEqual([
+      'tmp-also-good',
+      'tmp-good',
+    ]);
   });
 
   it('refuses a file over the size limit by its size, without reading it', async () => {
@@ -317,22 +320,22 @@ describe('the bad-data corpus', () => {
 
   it('loads the valid cases, with their hostile text exactly as written', () => {
     const catalog = corpus?.catalog;
-    const arabic = catalog?.byId.get('corpus-valid-rtl-arabic')?.incident;
+    const arabic = catalog?.get('corpus-valid-rtl-arabic');
     expect(arabic?.quotes[0]?.speaker).toBe('سامح');
     expect(Buffer.from(arabic?.location.place ?? '')).toEqual(Buffer.from('حلب', 'utf8'));
     expect(arabic?.title).toBe('قصف الأحياء الغربية في حلب');
     expect(arabic?.actors[1]?.name).toBe('مدنيون \u200fفي حلب');
 
-    const zeroWidth = catalog?.byId.get('corpus-valid-zero-width')?.incident;
+    const zeroWidth = catalog?.get('corpus-valid-zero-width');
     expect(zeroWidth?.title).toBe('Shelling of west\u200bAleppo');
     expect(zeroWidth?.location.place).toBe('Al\ufeffeppo road');
     expect(zeroWidth?.actors.map((a) => a.name)).toEqual(['می\u200cخواهم', 'Side\u200dB']);
 
-    const emoji = catalog?.byId.get('corpus-valid-emoji')?.incident;
+    const emoji = catalog?.get('corpus-valid-emoji');
     expect(emoji?.title).toContain('👨‍👩‍👧‍👦');
     expect(emoji?.location.country).toBe('Syria 🇸🇾');
 
-    const injected = catalog?.byId.get('corpus-valid-injection-yaml')?.incident;
+    const injected = catalog?.get('corpus-valid-injection-yaml');
     expect(injected?.title).toContain('@everyone');
     expect(injected?.summary).toContain('```js');
   });
@@ -373,7 +376,7 @@ describe('the bad-data corpus', () => {
       if (!catalog) continue;
       // The same question for two incidents (/about, a country's map) is asked once per catalog.
       const asked = new Set<string>();
-      for (const incident of catalog.incidents) {
+      for (const incident of [...catalog.all()]) {
         for (const { name, options } of requestsFor(incident)) {
           const key = `${name} ${JSON.stringify(options)}`;
           if (asked.has(key)) continue;
@@ -401,7 +404,7 @@ describe('the bad-data corpus', () => {
       }
     }
     // The hostile incidents must actually have been answered, or the check above proves nothing.
-    const ids = corpus?.catalog.incidents.map((i) => i.id) ?? [];
+    const ids = [...(corpus?.catalog.all() ?? [])].map((i) => i.id);
     expect(ids).toEqual(
       expect.arrayContaining([
         'corpus-valid-injection-yaml',

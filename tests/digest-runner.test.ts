@@ -99,8 +99,14 @@ describe('digest composition', () => {
       }),
     );
     const catalog = makeCatalog(incidents);
-    const items = selectDigestItems(catalog, () => undefined, undefined, 1, []);
-    const composed = composeDigest({ ...digest, items, since: undefined, asOf: 1, whenEmpty: 'quiet' });
+    const selection = selectDigestItems(catalog, new Map(), undefined, 1, []);
+    const composed = composeDigest({
+      ...digest,
+      ...selection,
+      since: undefined,
+      asOf: 1,
+      whenEmpty: 'quiet',
+    });
     const titles = composed?.answer.sections.map((s) => s.title);
     expect(titles?.slice(0, 2)).toEqual(['Syria', 'Iraq']);
     expect(JSON.stringify(composed?.answer)).toContain('3 more — /latest');
@@ -138,10 +144,10 @@ describe('digest composition', () => {
       makeIncident({ id: 'b', location: { country: 'Iraq', iso3: 'IRQ' } }),
     ]);
     expect(
-      selectDigestItems(catalog, () => undefined, undefined, 1, ['irq']).map((i) => i.incident.id),
+      selectDigestItems(catalog, new Map(), undefined, 1, ['irq']).items.map((i) => i.incident.id),
     ).toEqual(['b']);
     expect(
-      selectDigestItems(catalog, () => undefined, undefined, 1, ['Syria']).map((i) => i.incident.id),
+      selectDigestItems(catalog, new Map(), undefined, 1, ['Syria']).items.map((i) => i.incident.id),
     ).toEqual(['a']);
   });
 
@@ -292,6 +298,6 @@ describe('digest runs when the state store is down', () => {
     // After a restart (a new tracker reading the store) nothing is new again.
     const restarted = new IncidentTracker(t.store);
     await restarted.load();
-    expect(restarted.record('b')).toBeDefined();
+    expect(await restarted.record('b')).toBeDefined();
   });
 });

@@ -13,6 +13,7 @@ import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
 import { createStateStore } from '../src/state/store.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
+import { testIndexPath } from './helpers/bot-config.ts';
 import { sleep, until } from './helpers/wait.ts';
 
 const REDIS_DB = 9;
@@ -133,6 +134,7 @@ describe.each(backends)('digests with $name state', ({ name, url, enabled }) => 
     });
     config = {
       dataDir,
+      indexPath: testIndexPath(dataDir),
       logLevel: 'info',
       token: standin.token,
       applicationId: standin.applicationId,

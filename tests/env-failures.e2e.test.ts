@@ -31,7 +31,12 @@ function sitrep(args: string[], env: Record<string, string>, timeoutMs = 20_000)
   // An empty working folder, so a developer's .env cannot leak in.
   const child = spawn(process.execPath, [path.resolve('bin/sitrep.js'), ...args], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      INDEX_PATH: path.join(dir, 'index.sqlite'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

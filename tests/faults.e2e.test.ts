@@ -14,6 +14,7 @@ import { type RunningBot, startBot } from '../src/discord/bot.ts';
 import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
+import { testIndexPath } from './helpers/bot-config.ts';
 import { sleep, until } from './helpers/wait.ts';
 
 const CHANNEL = '100000000000000011';
@@ -118,6 +119,7 @@ const count = (title: string) => JSON.stringify(messages().map((m) => m.body)).s
 function baseConfig(storeUrl: string): BotConfig {
   return {
     dataDir,
+    indexPath: testIndexPath(dataDir),
     logLevel: 'info',
     token: standin.token,
     applicationId: standin.applicationId,
@@ -229,6 +231,7 @@ describe('faults', () => {
         DISCORD_TOKEN: standin.token,
         DISCORD_API_URL: standin.apiUrl,
         DATA_DIR: data,
+        INDEX_PATH: testIndexPath(data),
         STORE_URL: `sqlite://${path.join(work, storeFile)}`,
         DIGEST_1_CHANNEL: CHANNEL,
         DIGEST_1_CRON: cron,

@@ -11,7 +11,7 @@ import { parseSlashLine } from '../src/cli/slash-line.ts';
 import type { DigestConfig } from '../src/config.ts';
 import { createDigestService } from '../src/digest/service.ts';
 import { UserError } from '../src/errors.ts';
-import { Catalog } from '../src/incidents/catalog.ts';
+import { Catalog, type CatalogEntry } from '../src/incidents/catalog.ts';
 import { loadCatalog } from '../src/incidents/load.ts';
 import { latest } from '../src/incidents/queries.ts';
 import { EVENT_TYPES, SUB_EVENT_TYPES } from '../src/incidents/taxonomy.ts';
@@ -78,9 +78,11 @@ const DIGESTS: DigestConfig[] = [
 beforeAll(async () => {
   const example = await loadCatalog('data');
   const corpus = await loadCatalog('tests/corpus/cases');
-  const catalog = new Catalog([...example.catalog.byId.values(), ...corpus.catalog.byId.values()]);
-  expect(catalog.byId.has('corpus-valid-injection-yaml')).toBe(true);
-  expect(catalog.byId.has('2016-10-30-aleppo-west-shelling')).toBe(true);
+  const entries = (from: Catalog): CatalogEntry[] =>
+    [...from.all()].flatMap((incident) => from.entry(incident.id) ?? []);
+  const catalog = Catalog.fromEntries([...entries(example.catalog), ...entries(corpus.catalog)]);
+  expect(catalog.has('corpus-valid-injection-yaml')).toBe(true);
+  expect(catalog.has('2016-10-30-aleppo-west-shelling')).toBe(true);
   const digests = createDigestService(
     DIGESTS,
     {
@@ -96,7 +98,7 @@ beforeAll(async () => {
   );
   context = { catalog, now: NOW, version: '0.0.0-test', loadedAt: NOW, digests };
 
-  const incidents = catalog.incidents;
+  const incidents = [...catalog.all()];
   const quotes = incidents.flatMap((i) => i.quotes);
   const distinct = (values: (string | undefined)[]) => [
     ...new Set(values.filter((v): v is string => v !== undefined && v !== '')),

@@ -87,7 +87,7 @@ describe('one YAML file per incident', () => {
     expect(report).toMatchObject({ created: 0, updated: 1, unchanged: 299 });
     const loaded = await loadCatalog(out);
     expect(loaded.problems).toEqual([]);
-    expect(loaded.catalog.byId.get('acled-syr78126')?.file).toMatch(/2019[/\\]acled-syr78126\.yaml$/);
+    expect(loaded.catalog.entry('acled-syr78126')?.file).toMatch(/2019[/\\]acled-syr78126\.yaml$/);
     expect(loaded.catalog.size).toBe(300);
   });
 

@@ -32,9 +32,9 @@ async function importSample(dataset: typeof acled, name: string) {
 }
 
 function get(catalog: Catalog, id: string): Incident {
-  const entry = catalog.byId.get(id);
-  if (!entry) throw new Error(`no incident ${id}`);
-  return entry.incident;
+  const incident = catalog.get(id);
+  if (!incident) throw new Error(`no incident ${id}`);
+  return incident;
 }
 
 function count<T>(items: readonly T[], key: (item: T) => string | undefined): Record<string, number> {
@@ -138,7 +138,7 @@ describe('ACLED Syria 2020 (31 columns, 9-May-20 dates, CRLF)', () => {
   });
 
   it('maps time_precision to day, week, month and geo_precision to exact, near, admin1', () => {
-    const incidents = result.catalog.incidents;
+    const incidents = [...result.catalog.all()];
     expect(count(incidents, (i) => i.date.precision)).toEqual({ day: 287, week: 8, month: 5 });
     expect(count(incidents, (i) => i.location.precision)).toEqual({ exact: 184, near: 103, admin1: 13 });
     expect(count(incidents, (i) => i.type.event)).toEqual({
@@ -187,7 +187,7 @@ describe('ACLED Afghanistan March 2020 ("21 March 2020" dates, quoted text, LF)'
       { name: 'Muslim Group (Afghanistan)', side: 'side_b' },
       { name: 'Teachers (Afghanistan)', side: 'side_b' },
     ]);
-    expect(count(result.catalog.incidents, (i) => i.date.start.slice(0, 7))).toEqual({ '2020-03': 300 });
+    expect(count([...result.catalog.all()], (i) => i.date.start.slice(0, 7))).toEqual({ '2020-03': 300 });
   });
 });
 
@@ -262,11 +262,11 @@ describe('UCDP GED 19.1 Myanmar (42 columns, low,best,high; line breaks in quote
   });
 
   it('maps type_of_violence 1 and 2 to armed clashes, 3 to violence against civilians', () => {
-    expect(count(result.catalog.incidents, (i) => `${i.type.event}/${i.type.sub}`)).toEqual({
+    expect(count([...result.catalog.all()], (i) => `${i.type.event}/${i.type.sub}`)).toEqual({
       'battles/armed_clash': 175,
       'violence_against_civilians/attack': 125,
     });
-    expect(count(result.catalog.incidents, (i) => i.tags[0])).toEqual({
+    expect(count([...result.catalog.all()], (i) => i.tags[0])).toEqual({
       'state-based conflict': 159,
       'non-state conflict': 16,
       'one-sided violence': 125,
@@ -287,12 +287,12 @@ describe('UCDP GED 19.1 Myanmar (42 columns, low,best,high; line breaks in quote
   });
 
   it('keeps non-ASCII place names and free-text source articles of older rows', () => {
-    const names = result.catalog.incidents.flatMap((i) => i.sources.map((s) => s.name));
+    const names = [...result.catalog.all()].flatMap((i) => i.sources.map((s) => s.name));
     expect(names).toContain('unclear (pärmen/binder)');
     expect(names).toContain(
       'Free Burma Rangers: FBR Report: Burma 2015 Year-in-review – Multiple Offensives and Broken Ceasefires',
     );
-    const old = result.catalog.incidents.find((i) => i.sources[1]?.name === 'Bangkok Post 1/11');
+    const old = [...result.catalog.all()].find((i) => i.sources[1]?.name === 'Bangkok Post 1/11');
     expect(old?.sources[1]).toEqual({ id: 'ucdp-article-1', name: 'Bangkok Post 1/11', via: 'ucdp-ged' });
   });
 });
@@ -367,7 +367,7 @@ describe('UCDP date_prec and iso3 on real-format rows', () => {
       { start: '2003-03-01', end: '2003-03-31', precision: 'month' }, // 4 8–30 days or the month
       { start: '2007-01-01', end: '2007-05-15', precision: 'year' }, // 5 up to a year
     ]);
-    expect(count(myanmar.incidents, (i) => i.date.precision)).toEqual({
+    expect(count([...myanmar.all()], (i) => i.date.precision)).toEqual({
       day: 147,
       week: 67,
       month: 65,
@@ -376,7 +376,7 @@ describe('UCDP date_prec and iso3 on real-format rows', () => {
   });
 
   it('fills iso3 from the GW code when UCDP’s name is not an ISO name ("Myanmar (Burma)", 775)', () => {
-    expect(count(myanmar.incidents, (i) => i.location.iso3)).toEqual({ MMR: 300 });
+    expect(count([...myanmar.all()], (i) => i.location.iso3)).toEqual({ MMR: 300 });
   });
 
   it('fills iso3 from the name, and leaves the Soviet Union (GW 365 before 1991-12-26) empty', () => {

@@ -24,9 +24,9 @@ afterAll(async () => {
 });
 
 function get(catalog: Catalog, id: string): Incident {
-  const entry = catalog.byId.get(id);
-  if (!entry) throw new Error(`no incident ${id}`);
-  return entry.incident;
+  const incident = catalog.get(id);
+  if (!incident) throw new Error(`no incident ${id}`);
+  return incident;
 }
 
 /** Writes `text` (Windows-1252 when asked) to a file in the temporary folder. */
@@ -167,7 +167,7 @@ describe('UCDP GED in the later 49-column layout (best,high,low)', () => {
     expect(get(catalog, 'ucdp-209980').summary).toContain(
       'UCDP describes the place as: Laukkaing Town, Shan State.',
     );
-    const oneSided = catalog.incidents.find((i) => i.type.event === 'violence_against_civilians');
+    const oneSided = [...catalog.all()].find((i) => i.type.event === 'violence_against_civilians');
     expect(oneSided?.title).toMatch(
       /^One-sided violence against civilians by Government of Myanmar \(Burma\) in /,
     );

@@ -18,7 +18,7 @@ sources: [{ id: s1, name: Wire }]
 
 let dir: string;
 let live: LiveCatalog | undefined;
-const titleOf = (id: string) => live?.snapshot.catalog.byId.get(id)?.incident.title;
+const titleOf = (id: string) => live?.snapshot.catalog.get(id)?.title;
 
 async function folder(): Promise<string> {
   dir = await mkdtemp(path.join(tmpdir(), 'sitrep-live-'));
@@ -26,7 +26,7 @@ async function folder(): Promise<string> {
 }
 
 afterEach(async () => {
-  live?.stop();
+  await live?.close();
   live = undefined;
   await rm(dir, { recursive: true, force: true });
 });
@@ -63,7 +63,7 @@ describe('the live data folder', () => {
     expect(titleOf('b')).toBeUndefined();
     expect(titleOf('a')).toBe('Kept');
     expect(live.snapshot.problems).toEqual([]);
-    expect(live.snapshot.catalog.byId.get('a')?.file).toMatch(/moved[/\\]a-renamed\.yaml$/);
+    expect(live.snapshot.catalog.entry('a')?.file).toMatch(/moved[/\\]a-renamed\.yaml$/);
   });
 
   it('ends on the last content when files are edited, renamed and deleted while loads run', async () => {

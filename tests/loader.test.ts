@@ -144,7 +144,7 @@ describe('loading a folder', () => {
 
   it('loads the good files of a mixed folder and names every broken file and field', async () => {
     const loaded = await loadCatalog('tests/fixtures/mixed');
-    expect(loaded.catalog.incidents.map((i) => i.id).sort()).toEqual([
+    expect([...loaded.catalog.all()].map((i) => i.id).sort()).toEqual([
       '2016-10-30-aleppo-west-shelling',
       'other-good',
     ]);
@@ -168,7 +168,7 @@ describe('loading a folder', () => {
     const loaded = await loadCatalog('data');
     expect(loaded.problems).toEqual([]);
     expect(loaded.catalog.size).toBeGreaterThanOrEqual(2);
-    expect(loaded.catalog.byId.get('2016-10-30-aleppo-toxic-gas-shelling')?.file).toBe(
+    expect(loaded.catalog.entry('2016-10-30-aleppo-toxic-gas-shelling')?.file).toBe(
       path.join('data', 'incidents', '2016', '2016-10-30-aleppo-toxic-gas-shelling.yaml'),
     );
   });

@@ -6,11 +6,11 @@ import { findCountryOutline } from '../src/charts/atlas.ts';
 import { largestKilledClaim, renderIncidentMap, selectMapIncidents } from '../src/charts/map.ts';
 import { UserError } from '../src/errors.ts';
 import type { Catalog } from '../src/incidents/catalog.ts';
-import { loadCatalog } from '../src/incidents/load.ts';
+import { readIncidentFolder } from '../src/incidents/loader.ts';
 import { toDiscordPages } from '../src/render/discord.ts';
 import { toText } from '../src/render/text.ts';
 import { pngSize } from './helpers/expect.ts';
-import { makeCatalog, makeIncident } from './helpers/incidents.ts';
+import { catalogOfFiles, makeCatalog, makeIncident } from './helpers/incidents.ts';
 
 const now = new Date('2020-06-15T12:00:00Z');
 /** Small pictures keep the suite quick; the layout is the same at any size. */
@@ -19,9 +19,9 @@ const small = { width: 600, height: 440, scale: 1 } as const;
 const context = (catalog: Catalog): CommandContext => ({ catalog, now, version: 'test', loadedAt: now });
 
 async function exampleCatalog(): Promise<Catalog> {
-  const loaded = await loadCatalog('data');
-  expect(loaded.problems).toEqual([]);
-  return loaded.catalog;
+  const { files, problems } = await readIncidentFolder('data');
+  expect([...problems, ...files.flatMap((f) => f.problems)]).toEqual([]);
+  return catalogOfFiles(files);
 }
 
 describe('renderIncidentMap with the example data', () => {
@@ -112,6 +112,32 @@ describe('the map’s figures', () => {
   });
 });
 
+describe('selectMapIncidents', () => {
+  it('takes every spelling of the country, newest first, and keeps its newest incident for the hint', () => {
+    const catalog = makeCatalog([
+      makeIncident({
+        id: 'coded',
+        date: { start: '2020-01-02' },
+        location: { country: 'Syria', iso3: 'SYR' },
+      }),
+      makeIncident({ id: 'named', date: { start: '2020-01-05' }, location: { country: 'Syria' } }),
+      makeIncident({
+        id: 'other',
+        date: { start: '2020-01-09' },
+        location: { country: 'Iraq', iso3: 'IRQ' },
+      }),
+    ]);
+    const all = selectMapIncidents(catalog, { country: 'SYR' }, now);
+    expect(all.incidents.map((i) => i.id)).toEqual(['named', 'coded']);
+    expect(all.newest?.id).toBe('named');
+    const since = selectMapIncidents(catalog, { country: 'syria', since: '2020-01-03' }, now);
+    expect(since.incidents.map((i) => i.id)).toEqual(['named']);
+    const none = selectMapIncidents(catalog, { country: 'syria', since: '2021' }, now);
+    expect(none.incidents).toEqual([]);
+    expect(none.newest?.id).toBe('named');
+  });
+});
+
 describe('country outlines', () => {
   it('finds Natural Earth outlines by ISO code, by name with accents and "(…)" ignored, and by alias', () => {
     const names = (name: string, iso3?: string) =>
@@ -156,6 +182,7 @@ describe('/map', () => {
     );
     expect(answer.attachments).toBeUndefined();
     expect(answer.content).toMatch(/^No incidents in Syria since 1 Jan 2020, so there is nothing to map\./);
+    expect(answer.content).toContain('The newest incident there is from 30 Oct 2016; try an earlier since.');
   });
 
   it('is a user error for a country with no incidents at all, naming close ones', async () => {

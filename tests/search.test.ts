@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../src/errors.ts';
-import { assembleCatalog } from '../src/incidents/catalog.ts';
+import type { Catalog } from '../src/incidents/catalog.ts';
 import { readIncidentFolder } from '../src/incidents/loader.ts';
-import { buildSearchIndex, searchIncidents, warmSearchIndex } from '../src/incidents/queries.ts';
+import { getIncident, searchIncidents } from '../src/incidents/queries.ts';
 import type { Incident, IncidentInput } from '../src/incidents/schema.ts';
+import { withinEdits } from '../src/incidents/search.ts';
 import { userError } from './helpers/expect.ts';
-import { makeCatalog, makeIncident } from './helpers/incidents.ts';
+import { catalogOfFiles, makeCatalog, makeIncident } from './helpers/incidents.ts';
 
 const now = new Date('2020-06-15T12:00:00Z');
 
@@ -141,33 +142,109 @@ describe('searchIncidents', () => {
 });
 
 describe('the search index', () => {
-  it('is built once per catalog and reused', () => {
-    const catalog = makeCatalog([incident('one', { title: 'Shelling' })]);
-    expect(buildSearchIndex(catalog)).toBe(buildSearchIndex(catalog));
-    expect(buildSearchIndex(makeCatalog([]))).not.toBe(buildSearchIndex(catalog));
-  });
-
-  it('can be warmed in the background, and searches then use the warmed index', async () => {
-    const catalog = makeCatalog(
-      Array.from({ length: 30 }, (_, i) => incident(`warm-${i}`, { title: `Airstrike number ${i}` })),
+  const addFile = (catalog: Catalog, path: string, incidents: Incident[]) =>
+    catalog.transaction(() =>
+      catalog.applyFile(
+        { path, display: path, size: 0, mtimeMs: 0, ino: 0, hash: '' },
+        { file: path, incidents, problems: [] },
+      ),
     );
-    const warmed = await warmSearchIndex(catalog, 7);
-    expect(buildSearchIndex(catalog)).toBe(warmed);
-    expect(await warmSearchIndex(catalog)).toBe(warmed);
+
+  it('answers from the index as it changes, with no index of its own to build or warm', () => {
+    const catalog = makeCatalog([incident('one', { title: 'Shelling' })]);
+    expect(searchIncidents(catalog, { query: 'airstrike' }, now).total).toBe(0);
+    addFile(
+      catalog,
+      'data/more.yaml',
+      Array.from({ length: 30 }, (_, i) => incident(`more-${i}`, { title: `Airstrike number ${i}` })),
+    );
     expect(searchIncidents(catalog, { query: 'airstrike' }, now).total).toBe(30);
+    expect(searchIncidents(catalog, { query: 'airstrke' }, now).total).toBe(30);
+    catalog.transaction(() => {
+      catalog.removeFile('data/more.yaml');
+    });
+    expect(searchIncidents(catalog, { query: 'airstrike' }, now).total).toBe(0);
+    expect(searchIncidents(catalog, { query: 'airstrke' }, now).total).toBe(0);
+    expect(ids(searchIncidents(catalog, { query: 'shelling' }, now))).toEqual(['one']);
   });
 
-  it('keeps the first index when a search built one while warming was under way', async () => {
-    const catalog = makeCatalog([incident('race', { title: 'Shelling' })]);
-    const warming = warmSearchIndex(catalog);
-    const built = buildSearchIndex(catalog);
-    expect(await warming).toBe(built);
+  it('reads typed quotes and FTS5 operators as words, never as query syntax', () => {
+    const catalog = makeCatalog([
+      incident('near', { title: 'Clashes near the NEAR road' }),
+      incident('other', { title: 'Protest in Homs' }),
+    ]);
+    for (const query of [
+      '"near',
+      'near"',
+      'NEAR(clashes road)',
+      'clashes AND',
+      'OR near',
+      'NOT homs',
+      '{title}: homs',
+      'homs*',
+      '^homs',
+      'title:homs',
+      "'); DROP TABLE incidents; --",
+    ]) {
+      expect(() => searchIncidents(catalog, { query }, now)).not.toThrow();
+    }
+    expect(ids(searchIncidents(catalog, { query: 'NOT homs' }, now))).toEqual(['other']);
+    expect(ids(searchIncidents(catalog, { query: '"near" AND' }, now))).toEqual(['near']);
+    expect(ids(searchIncidents(catalog, { query: 'title:homs' }, now))).toEqual(['other']);
+    expect(() => getIncident(catalog, '"near* OR {title}')).toThrow(UserError);
+  });
+
+  it('forgives one typo from five letters and two from ten', () => {
+    const catalog = makeCatalog([
+      incident('bombardment', { title: 'Bombardment of Idlib' }),
+      incident('chemical', { title: 'Chemical attack' }),
+    ]);
+    expect(ids(searchIncidents(catalog, { query: 'bombradment' }, now))).toEqual(['bombardment']);
+    expect(ids(searchIncidents(catalog, { query: 'bombrdmnt' }, now))).toEqual([]);
+    expect(ids(searchIncidents(catalog, { query: 'chemcal' }, now))).toEqual(['chemical']);
+    expect(ids(searchIncidents(catalog, { query: 'chemcl' }, now))).toEqual([]);
+    expect(ids(searchIncidents(catalog, { query: 'idlb' }, now))).toEqual([]);
+    expect(ids(searchIncidents(catalog, { query: 'khemical' }, now))).toEqual(['chemical']);
+    expect(ids(searchIncidents(catalog, { query: 'hemical' }, now))).toEqual(['chemical']);
+    expect(ids(searchIncidents(catalog, { query: 'bombardmnet' }, now))).toEqual(['bombardment']);
+  });
+
+  it('gives ties in score to the newest, however many incidents share the score', () => {
+    const days = Array.from(
+      { length: 40 },
+      (_, i) => `2020-0${1 + (i % 9)}-${String(1 + ((i * 7) % 28)).padStart(2, '0')}`,
+    );
+    const same = makeCatalog(
+      days.map((start, i) => incident(`same-${i}`, { title: 'Clashes in Daraa', date: { start } })),
+    );
+    const newest = days
+      .map((start, i) => ({ start, id: `same-${i}` }))
+      .sort((a, b) => (a.start < b.start ? 1 : a.start > b.start ? -1 : a.id < b.id ? -1 : 1))
+      .map((d) => d.id);
+    const page = searchIncidents(same, { query: 'daraa', count: 10 }, now);
+    expect(ids(page)).toEqual(newest.slice(0, 10));
+    expect(page.total).toBe(40);
+    const syria = searchIncidents(same, { query: 'daraa', country: 'Syria', since: '2020-05-01' }, now);
+    expect(ids(syria)).toEqual(
+      newest.filter((id) => (same.get(id)?.date.start ?? '') >= '2020-05-01').slice(0, 5),
+    );
+  });
+
+  it('measures edits as insertions, deletions and replacements', () => {
+    const cp = (s: string) => Array.from(s, (c) => c.codePointAt(0) as number);
+    expect(withinEdits(cp('chemcal'), cp('chemical'), 1)).toBe(true);
+    expect(withinEdits(cp('chemicl'), cp('chemical'), 1)).toBe(true);
+    expect(withinEdits(cp('chemixal'), cp('chemical'), 1)).toBe(true);
+    expect(withinEdits(cp('chemcial'), cp('chemical'), 1)).toBe(false);
+    expect(withinEdits(cp('chemcial'), cp('chemical'), 2)).toBe(true);
+    expect(withinEdits(cp('shelxyz'), cp('shelling'), 2)).toBe(false);
+    expect(withinEdits(cp('حلب'), cp('حلبا'), 1)).toBe(true);
   });
 });
 
 describe('search over the example data in data/incidents', async () => {
   const { files } = await readIncidentFolder('data');
-  const { catalog } = assembleCatalog(files);
+  const catalog = catalogOfFiles(files);
 
   it('puts the toxic-gas incident first for "toxic"', () => {
     const page = searchIncidents(catalog, { query: 'toxic' }, now);

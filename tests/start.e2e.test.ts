@@ -17,7 +17,8 @@ function runSitrep(args: string[], env: Record<string, string>): Run {
   // Run from an empty folder so a developer's own .env cannot leak into the test.
   const child = spawn(process.execPath, [path.resolve('bin/sitrep.js'), ...args], {
     cwd: tmpdir(),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // The index in memory: nothing written under the shared temporary folder.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', INDEX_PATH: ':memory:', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => {

@@ -38,8 +38,7 @@ export function mapFileName(country: string): string {
 
 /** The answer when the country has no incidents in the period asked. */
 export function presentEmptyMap(selection: MapSelection): Answer {
-  const { country, since } = selection;
-  const newest = country.incidents[0];
+  const { country, since, newest } = selection;
   const hint =
     newest === undefined
       ? ''

@@ -4,8 +4,8 @@
 // d3-geo path strings, then drawn to PNG by resvg with the shipped font.
 import { type GeoPermissibleObjects, geoPath } from 'd3-geo';
 import { UserError } from '../errors.ts';
-import type { Catalog } from '../incidents/catalog.ts';
-import { type Country, firstBefore, resolveCountry, sinceOf } from '../incidents/filters.ts';
+import { type Catalog, compareNewestFirst, incidentOf, NEWEST_FIRST } from '../incidents/catalog.ts';
+import { type Country, countryCondition, resolveCountry, sinceOf } from '../incidents/filters.ts';
 import type { Claim, Incident } from '../incidents/schema.ts';
 import { formatDate, formatDateRange } from '../render/dates.ts';
 import { formatClaimPeriod, formatNumber } from '../render/format.ts';
@@ -35,14 +35,39 @@ export interface MapSelection {
   since: string | undefined;
   /** Newest first. */
   incidents: Incident[];
+  /** The country's newest incident, whatever `since`: the hint when none is recent enough. */
+  newest: Incident | undefined;
 }
 
 /** The incidents of one country (a UserError naming close matches if unknown), ending on or after `since`. */
 export function selectMapIncidents(catalog: Catalog, q: MapQuery, now: Date): MapSelection {
   const country = resolveCountry(catalog, q.country);
   const since = sinceOf(q.since, now);
-  const end = since === undefined ? country.incidents.length : firstBefore(country.incidents, since);
-  return { country, since, incidents: country.incidents.slice(0, end) };
+  const { sql, params } = countryCondition(country);
+  // incidents_country holds each country's incidents newest first: a range of it, sorted only when the
+  // country has more than one key.
+  const bodies = catalog
+    .statement<unknown[], string>(
+      `SELECT body FROM incidents WHERE ${sql}${since === undefined ? '' : ' AND sort_date >= ?'} ORDER BY ${NEWEST_FIRST}`,
+    )
+    .pluck(true)
+    .all(...params, ...(since === undefined ? [] : [since])) as unknown as string[];
+  const incidents = bodies.map((body) => incidentOf({ body }));
+  let newest = incidents[0];
+  if (newest === undefined && since !== undefined) {
+    // The newest of each key's: the first entry of its range of the index.
+    const first = catalog
+      .statement<[string], string>(
+        `SELECT body FROM incidents WHERE country_key = ? ORDER BY ${NEWEST_FIRST} LIMIT 1`,
+      )
+      .pluck(true);
+    for (const key of country.keys) {
+      const body = first.get(key) as string | undefined;
+      const incident = body === undefined ? undefined : incidentOf({ body });
+      if (incident && (newest === undefined || compareNewestFirst(incident, newest) < 0)) newest = incident;
+    }
+  }
+  return { country, since, incidents, newest };
 }
 
 export interface LargestClaim {

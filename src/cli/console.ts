@@ -7,9 +7,10 @@ import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { commands } from '../../commands/index.ts';
 import { ConfigError } from '../config.ts';
 import { UserError } from '../errors.ts';
-import { type LoadResult, loadCatalog } from '../incidents/load.ts';
+import { LiveCatalog } from '../incidents/live.ts';
 import { likelyMeant } from '../incidents/similar.ts';
 import type { CliIo } from './io.ts';
+import { loadReporting } from './load.ts';
 import { answerSlashLine, printAnswer } from './run.ts';
 
 const HISTORY_FILE = path.join('var', 'console-history');
@@ -75,14 +76,26 @@ export function completeLine(line: string): [string[], string] {
   return [options.map((o) => `${o.name}:`).filter((n) => n.startsWith(word)), word];
 }
 
-export async function runConsole(options: { dataDir: string; io: CliIo }): Promise<number> {
+export async function runConsole(options: {
+  dataDir: string;
+  io: CliIo;
+  /** The incident index to keep and read (INDEX_PATH); in memory when undefined. */
+  indexPath?: string | undefined;
+}): Promise<number> {
   const { io, dataDir } = options;
-  let loaded: LoadResult = await loadCatalog(dataDir);
+  // One index for the whole session; "reload" brings it up to date with the folder.
+  const live = new LiveCatalog(dataDir, {
+    ...(options.indexPath !== undefined ? { indexPath: options.indexPath } : {}),
+    ...loadReporting(io, options.indexPath),
+  });
+  await live.refresh();
   let json = false;
-  const report = () =>
+  const report = () => {
+    const loaded = live.snapshot;
     io.out(
       `${loaded.catalog.size} incidents loaded from ${dataDir}${loaded.problems.length > 0 ? ` (${loaded.problems.length} problems: sitrep validate ${dataDir})` : ''}.\n`,
     );
+  };
   io.out(`sitrep console. Type "help" for examples, "exit" to leave.\n`);
   report();
 
@@ -107,7 +120,7 @@ export async function runConsole(options: { dataDir: string; io: CliIo }): Promi
       } else if (line === 'help' || line === '?') io.out(HELP);
       else if (line === 'commands') io.out(`${describeCommands()}\n`);
       else if (line === 'reload') {
-        loaded = await loadCatalog(dataDir);
+        await live.refresh();
         report();
       } else if (line === 'json on' || line === 'json off') {
         json = line === 'json on';
@@ -116,7 +129,10 @@ export async function runConsole(options: { dataDir: string; io: CliIo }): Promi
         io.err(
           `Unknown word "${line}". Did you mean ${likelyMeant(line, CONSOLE_WORDS)}? Type "help" for examples.\n`,
         );
-      } else printAnswer(await answerSlashLine(line, loaded.catalog, loaded.loadedAt), json, io);
+      } else {
+        const { catalog, loadedAt } = live.snapshot;
+        printAnswer(await answerSlashLine(line, catalog, loadedAt), json, io);
+      }
     } catch (error) {
       if (error instanceof UserError || error instanceof ConfigError) io.err(`${error.message}\n`);
       else io.err(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
@@ -125,6 +141,7 @@ export async function runConsole(options: { dataDir: string; io: CliIo }): Promi
   }
   rl.close();
   saveHistory(history);
+  await live.close();
   return 0;
 }
 

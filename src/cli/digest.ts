@@ -8,12 +8,12 @@ import { createDigestService, type DigestService } from '../digest/service.ts';
 import { IncidentTracker } from '../digest/tracker.ts';
 import { UserError } from '../errors.ts';
 import type { Catalog } from '../incidents/catalog.ts';
-import { loadCatalog } from '../incidents/load.ts';
 import { createLogger } from '../logger.ts';
 import { toText } from '../render/text.ts';
 import type { StateStore } from '../state/store.ts';
 import { createStateStore } from '../state/store.ts';
 import type { CliIo } from './io.ts';
+import { loadForCli } from './load.ts';
 
 /** A store that reads through and keeps writes in memory, so a preview changes nothing on disk
  * (an SQLite file is also opened read-only, and not created when missing). */
@@ -67,16 +67,20 @@ export async function withOfflineDigests<T>(
 
 export async function digestCommand(
   args: string[],
-  options: { dataDir: string; io: CliIo },
+  options: { dataDir: string; io: CliIo; indexPath?: string | undefined },
 ): Promise<number> {
   const [verb, id] = args;
   if (verb !== 'preview' && verb !== 'status') {
     throw new UserError('Usage: sitrep digest preview [n] | sitrep digest status');
   }
-  const loaded = await loadCatalog(options.dataDir);
-  const answer = await withOfflineDigests(loaded.catalog, (service) =>
-    verb === 'preview' ? service.preview(id) : service.status(),
-  );
-  options.io.out(`${toText(answer)}\n`);
-  return 0;
+  const loaded = await loadForCli(options.dataDir, options.io, options.indexPath);
+  try {
+    const answer = await withOfflineDigests(loaded.catalog, (service) =>
+      verb === 'preview' ? service.preview(id) : service.status(),
+    );
+    options.io.out(`${toText(answer)}\n`);
+    return 0;
+  } finally {
+    loaded.catalog.close();
+  }
 }

@@ -4,12 +4,12 @@ import { basename, join } from 'node:path';
 import { commands } from '../../commands/index.ts';
 import type { CommandContext } from '../../commands/types.ts';
 import type { Catalog } from '../incidents/catalog.ts';
-import { loadCatalog } from '../incidents/load.ts';
 import type { Answer } from '../render/answer.ts';
 import { toDiscordPages } from '../render/discord.ts';
 import { toText } from '../render/text.ts';
 import { VERSION } from '../version.ts';
 import type { CliIo } from './io.ts';
+import { loadForCli } from './load.ts';
 import { parseSlashLine } from './slash-line.ts';
 
 /** Answers one line against a loaded catalog. Throws UserError for what the user got wrong. */
@@ -77,17 +77,28 @@ export async function writeAttachments(answer: Answer, dir: string): Promise<Map
 
 export async function answerLine(
   line: string,
-  options: { dataDir: string; json: boolean; io: CliIo; outDir?: string | undefined },
+  options: {
+    dataDir: string;
+    json: boolean;
+    io: CliIo;
+    outDir?: string | undefined;
+    /** The incident index to keep and read (INDEX_PATH); in memory when undefined. */
+    indexPath?: string | undefined;
+  },
 ): Promise<number> {
   const { io } = options;
-  const loaded = await loadCatalog(options.dataDir);
-  if (loaded.problems.length > 0) {
-    io.err(
-      `warning: ${loaded.problems.length} problem(s) in ${options.dataDir}; those files are skipped (details: sitrep validate ${options.dataDir})\n`,
-    );
+  const loaded = await loadForCli(options.dataDir, io, options.indexPath);
+  try {
+    if (loaded.problems.length > 0) {
+      io.err(
+        `warning: ${loaded.problems.length} problem(s) in ${options.dataDir}; those files are skipped (details: sitrep validate ${options.dataDir})\n`,
+      );
+    }
+    const answer = await answerSlashLine(line, loaded.catalog, loaded.loadedAt);
+    const written = await writeAttachments(answer, options.outDir ?? DEFAULT_OUT_DIR);
+    printAnswer(answer, options.json, io, written);
+    return 0;
+  } finally {
+    loaded.catalog.close();
   }
-  const answer = await answerSlashLine(line, loaded.catalog, loaded.loadedAt);
-  const written = await writeAttachments(answer, options.outDir ?? DEFAULT_OUT_DIR);
-  printAnswer(answer, options.json, io, written);
-  return 0;
 }

@@ -1,22 +1,25 @@
 // `sitrep validate [dir]`: every problem with file and field (a syntax error with its line shown), the
 // count loaded, exit 1 on any problem.
-import { loadCatalog } from '../incidents/load.ts';
 import { formatProblemWithSource } from '../incidents/parse.ts';
 import type { CliIo } from './io.ts';
+import { loadForCli } from './load.ts';
 
-export async function validateFolder(dir: string, io: CliIo): Promise<number> {
+/**
+ * `indexPath`: the incident index of `dir` (INDEX_PATH, or the folder's default): the files unchanged
+ * since it was last brought up to date are not read again; their problems are the ones recorded then.
+ * In memory (every file read) when undefined.
+ */
+export async function validateFolder(
+  dir: string,
+  io: CliIo,
+  options: { indexPath?: string | undefined } = {},
+): Promise<number> {
   const started = performance.now();
-  const loaded = await loadCatalog(dir, {
-    onFile: (done, total) => {
-      if (io.interactive && total >= 1000 && (done % 500 === 0 || done === total)) {
-        io.err(`\rreading ${done}/${total} files`);
-        if (done === total) io.err('\n');
-      }
-    },
-  });
+  const loaded = await loadForCli(dir, io, options.indexPath);
+  const count = loaded.catalog.size;
+  loaded.catalog.close();
   for (const problem of loaded.problems) io.out(`${formatProblemWithSource(problem)}\n`);
   const ms = Math.round(performance.now() - started);
-  const count = loaded.catalog.size;
   const summary = `${count} incident${count === 1 ? '' : 's'} loaded from ${loaded.files} file${loaded.files === 1 ? '' : 's'} in ${dir} (${ms} ms)`;
   if (loaded.problems.length === 0) {
     io.out(`OK: ${summary}.\n`);

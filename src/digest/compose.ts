@@ -1,7 +1,6 @@
 // Digest composition, pure: which incidents are due for a channel, and the messages that say so.
-import { perCatalog } from '../incidents/cache.ts';
-import { type Catalog, compareNewestFirst } from '../incidents/catalog.ts';
-import { type Country, countryIndex } from '../incidents/filters.ts';
+import { type Catalog, incidentOf, NEWEST_FIRST } from '../incidents/catalog.ts';
+import { countryIndex } from '../incidents/filters.ts';
 import type { Incident } from '../incidents/schema.ts';
 import { foldKey } from '../incidents/text.ts';
 import type { Answer, Section } from '../render/answer.ts';
@@ -29,75 +28,105 @@ export const DIGEST_CAPS = {
   messages: 10,
 } as const;
 
+export interface DigestSelection {
+  /** The items a digest shows, newest first: at most its cap (DIGEST_CAPS). */
+  items: DigestItem[];
+  /** Every item due, shown or not. */
+  total: number;
+  /** Of `total`: new incidents, and updated ones. */
+  fresh: number;
+  updated: number;
+}
+
+type CandidateRow = { id: string; country_key: string; sort_date: string; start_date: string };
+
 /**
  * Incidents new or changed since `cursor` (by when the bot saw them, up to `asOf`), newest first,
- * limited to `countries` when given. No cursor (the channel's first digest) → every current incident.
+ * limited to `countries` when given. `changed` are the ids the tracker logged as changed in (cursor,
+ * asOf] with their `records`: only those are tested, and only the shown ones are read whole. No cursor
+ * (the channel's first digest) → the current incidents, newest first, counted in SQL.
  */
 export function selectDigestItems(
   catalog: Catalog,
-  recordOf: (id: string) => SeenRecord | undefined,
+  records: ReadonlyMap<string, SeenRecord>,
   cursor: number | undefined,
   asOf: number,
   countries: readonly string[] = [],
-  /** The ids that may have changed in (cursor, asOf] (IncidentTracker.changedSince): only those are tested. */
-  changedSince?: (from: number, to: number) => Iterable<string>,
-): DigestItem[] {
-  const wanted = countryFilter(catalog, countries);
-  if (cursor === undefined) return firstDigestItems(catalog, countries, wanted);
-  const items: DigestItem[] = [];
-  let candidates: readonly Incident[] = catalog.incidents;
-  if (cursor !== undefined && changedSince) {
-    // The same incidents in the same order (the catalog's), without walking the whole catalog.
-    const changed: Incident[] = [];
-    for (const id of changedSince(cursor, asOf)) {
-      const incident = catalog.byId.get(id)?.incident;
-      if (incident) changed.push(incident);
-    }
-    candidates = changed.sort(compareNewestFirst);
-  }
-  // The cheap tests on the seen-record come first, and nothing is allocated for unchanged incidents.
-  for (const incident of candidates) {
-    const record = recordOf(incident.id);
+  changed: Iterable<string> = records.keys(),
+): DigestSelection {
+  const keys = countryKeys(catalog, countries);
+  if (cursor === undefined) return firstDigestItems(catalog, keys);
+  const due: { row: CandidateRow; record: SeenRecord; kind: 'new' | 'updated' }[] = [];
+  const select = catalog.statement<[string], CandidateRow>(
+    'SELECT id, country_key, sort_date, start_date FROM incidents WHERE id = ?',
+  );
+  for (const id of new Set(changed)) {
+    const record = records.get(id);
     if (!record || record.first > asOf) continue;
     const last = record.versions[record.versions.length - 1];
     // The latest version was seen by both times: then both lookups below find it, and nothing changed.
     if (record.first <= cursor && last !== undefined && last.t <= cursor && last.t <= asOf) continue;
-    if (wanted && !wanted(incident)) continue;
+    const row = select.get(id);
+    if (!row || (keys && !keys.has(row.country_key))) continue;
     if (record.first > cursor) {
-      items.push({ incident, kind: 'new', changes: [] });
+      due.push({ row, record, kind: 'new' });
       continue;
     }
     const seenThen = lastSeenBy(record.versions, cursor);
     const seenNow = lastSeenBy(record.versions, asOf);
     if (!seenThen || !seenNow || seenThen.facets.hash === seenNow.facets.hash) continue;
-    items.push({ incident, kind: 'updated', changes: describeChanges(seenThen.facets, incident) });
+    due.push({ row, record, kind: 'updated' });
   }
-  return items;
+  due.sort((a, b) => compareRows(a.row, b.row));
+  const items: DigestItem[] = [];
+  for (const { row, record, kind } of due.slice(0, DIGEST_CAPS.regular)) {
+    const incident = catalog.get(row.id);
+    if (!incident) continue;
+    const seenThen = lastSeenBy(record.versions, cursor);
+    items.push({
+      incident,
+      kind,
+      changes: kind === 'updated' && seenThen ? describeChanges(seenThen.facets, incident) : [],
+    });
+  }
+  const fresh = due.filter((d) => d.kind === 'new').length;
+  return { items, total: due.length, fresh, updated: due.length - fresh };
 }
 
-const firstDigests = perCatalog(() => new Map<string, DigestItem[]>());
+/** Newest first, as the index orders incidents (catalog.ts NEWEST_FIRST). */
+function compareRows(a: CandidateRow, b: CandidateRow): number {
+  if (a.sort_date !== b.sort_date) return a.sort_date < b.sort_date ? 1 : -1;
+  if (a.start_date !== b.start_date) return a.start_date < b.start_date ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
 
 /**
- * A channel's first digest lists every current incident of its countries: the same list for every
- * channel with the same countries (hundreds may start at once), so it is made once per catalog. Each
- * caller gets its own copy of the array.
+ * A channel's first digest: the current incidents of its countries, of which it shows the newest
+ * (DIGEST_CAPS.first) and counts the rest, both straight from the index.
  */
-function firstDigestItems(
-  catalog: Catalog,
-  countries: readonly string[],
-  wanted: ((incident: Incident) => boolean) | undefined,
-): DigestItem[] {
-  const lists = firstDigests(catalog);
-  const key = countries.join('\u0000');
-  let items = lists.get(key);
-  if (!items) {
-    items = [];
-    for (const incident of catalog.incidents) {
-      if (!wanted || wanted(incident)) items.push({ incident, kind: 'new', changes: [] });
-    }
-    lists.set(key, items);
-  }
-  return items.slice();
+function firstDigestItems(catalog: Catalog, keys: ReadonlySet<string> | undefined): DigestSelection {
+  const list = keys === undefined ? undefined : [...keys];
+  const where = list === undefined ? '' : `WHERE country_key IN (${list.map(() => '?').join(', ')})`;
+  const params = list ?? [];
+  const shown = catalog
+    .statement<unknown[], { body: string }>(
+      `SELECT body FROM incidents ${where} ORDER BY ${NEWEST_FIRST} LIMIT ?`,
+    )
+    .all(...params, DIGEST_CAPS.first)
+    .map(incidentOf);
+  const total =
+    list === undefined
+      ? catalog.size
+      : (catalog
+          .statement<unknown[], number>(`SELECT count(*) FROM incidents ${where}`)
+          .pluck()
+          .get(...params) as number);
+  return {
+    items: shown.map((incident) => ({ incident, kind: 'new', changes: [] })),
+    total,
+    fresh: total,
+    updated: 0,
+  };
 }
 
 /** The last version (in list order) seen by time `t`. */
@@ -109,41 +138,30 @@ function lastSeenBy(versions: readonly SeenVersion[], t: number): SeenVersion | 
   return undefined;
 }
 
-function countryFilter(
-  catalog: Catalog,
-  countries: readonly string[],
-): ((i: Incident) => boolean) | undefined {
+/**
+ * The index's country keys of the digest's countries (names in any spelling, or ISO3 codes); undefined
+ * when the digest has none (every country). A country not in the data matches nothing yet.
+ */
+function countryKeys(catalog: Catalog, countries: readonly string[]): Set<string> | undefined {
   if (countries.length === 0) return undefined;
   const index = countryIndex(catalog);
-  const keys = new Set(countries.map(foldKey));
-  // The answer depends only on the incident's spelling of its country and the country it belongs to:
-  // remember it per pair instead of folding the names again for each incident.
-  const known = new Map<Country | undefined, Map<string, boolean>>();
-  return (incident) => {
-    const country = index.byIncident.get(incident);
-    let bySpelling = known.get(country);
-    if (!bySpelling) {
-      bySpelling = new Map();
-      known.set(country, bySpelling);
-    }
-    const spelling = incident.location.country;
-    let match = bySpelling.get(spelling);
-    if (match === undefined) {
-      match =
-        keys.has(foldKey(spelling)) ||
-        (country !== undefined &&
-          (keys.has(foldKey(country.name)) ||
-            (country.iso3 !== undefined && keys.has(foldKey(country.iso3)))));
-      bySpelling.set(spelling, match);
-    }
-    return match;
-  };
+  const keys = new Set<string>();
+  for (const name of countries) {
+    const country = index.byKey.get(foldKey(name));
+    for (const key of country?.keys ?? []) keys.add(key);
+  }
+  return keys;
 }
 
 export interface ComposeInput {
   title: string;
   timezone: string;
+  /** The items to show (a selection's, or all of them: only the cap is shown). */
   items: DigestItem[];
+  /** Every item due, with how many are new and updated (selectDigestItems); else counted from `items`. */
+  total?: number;
+  fresh?: number;
+  updated?: number;
   /** The period covered, by when the bot saw the changes (ms). */
   since: number | undefined;
   asOf: number;
@@ -156,14 +174,15 @@ export function composeDigest(
 ): { answer: Answer; messages: MessagePayload[] } | undefined {
   const { items, title } = input;
   const first = input.since === undefined;
-  if (items.length === 0) {
+  const total = input.total ?? items.length;
+  if (total === 0 || items.length === 0) {
     if (input.whenEmpty === 'quiet') return undefined;
     const answer: Answer = { content: `${title} — nothing new ${periodText(input)}.`, sections: [] };
     return { answer, messages: toDiscordPages(answer, { maxPages: 1 }) };
   }
   const cap = first ? DIGEST_CAPS.first : DIGEST_CAPS.regular;
   const shown = items.slice(0, cap);
-  const hidden = items.length - shown.length;
+  const hidden = total - shown.length;
   const sections: Section[] = groupByCountry(shown).map(([country, group]) => ({
     title: country,
     fields: group.map((item) => incidentEntry(item.incident, itemLines(item))),
@@ -206,17 +225,16 @@ function keyQuotes(items: DigestItem[]): string[] {
 }
 
 function header(input: ComposeInput, shown: DigestItem[]): string {
-  // Counted, not filtered: a first digest has every current incident as an item (100,000 of them).
-  let fresh = 0;
-  for (const item of input.items) if (item.kind === 'new') fresh += 1;
-  const updated = input.items.length - fresh;
+  const total = input.total ?? input.items.length;
+  const fresh = input.fresh ?? input.items.filter((item) => item.kind === 'new').length;
+  const updated = input.updated ?? total - fresh;
   const countries = [...new Set(shown.map((i) => i.incident.location.country))];
   const counts =
     input.since === undefined
-      ? `${input.items.length} current incident${input.items.length === 1 ? '' : 's'}`
+      ? `${total} current incident${total === 1 ? '' : 's'}`
       : `${[fresh > 0 ? `${fresh} new` : '', updated > 0 ? `${updated} updated` : '']
           .filter(Boolean)
-          .join(' and ')} incident${input.items.length === 1 ? '' : 's'}`;
+          .join(' and ')} incident${total === 1 ? '' : 's'}`;
   const where =
     countries.length > 0
       ? ` in ${listAnd(countries.slice(0, 4))}${countries.length > 4 ? ' and more' : ''}`

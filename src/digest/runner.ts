@@ -120,20 +120,20 @@ export function createDigestRunner(options: RunnerOptions) {
     return { cursor, pending, last, lastScheduled };
   }
 
+  /** The digest's items over (since, asOf]: the tracker's log names the candidates, the index the rest. */
+  async function select(catalog: Catalog, digest: DigestConfig, since: number | undefined, asOf: number) {
+    const changed = since === undefined ? [] : await tracker.changedSince(since, asOf);
+    const records = await tracker.records(changed);
+    return selectDigestItems(catalog, records, since, asOf, digest.countries, changed);
+  }
+
   /** What the next run would post now, without posting or changing any state. */
   async function preview(digest: DigestConfig): Promise<Answer | undefined> {
     const { cursor, pending } = await state(digest);
     const since = pending?.asOf ?? cursor;
     const asOf = tracker.lastObservedAt;
-    const items = selectDigestItems(
-      options.catalog(),
-      (id) => tracker.record(id),
-      since,
-      asOf,
-      digest.countries,
-      (from, to) => tracker.changedSince(from, to),
-    );
-    return composeDigest({ ...digest, items, since, asOf, whenEmpty: 'post' })?.answer;
+    const selection = await select(options.catalog(), digest, since, asOf);
+    return composeDigest({ ...digest, ...selection, since, asOf, whenEmpty: 'post' })?.answer;
   }
 
   async function postWithRetry(digest: DigestConfig, message: OutgoingMessage): Promise<string> {
@@ -206,20 +206,13 @@ export function createDigestRunner(options: RunnerOptions) {
       const catalog = options.catalog();
       await tracker.observe(catalog);
       const asOf = tracker.lastObservedAt;
-      const items = selectDigestItems(
-        catalog,
-        (id) => tracker.record(id),
-        since,
-        asOf,
-        digest.countries,
-        (from, to) => tracker.changedSince(from, to),
-      );
-      const composed = composeDigest({ ...digest, items, since, asOf });
+      const selection = await select(catalog, digest, since, asOf);
+      const composed = composeDigest({ ...digest, ...selection, since, asOf });
       if (!composed) {
         if (since === undefined || asOf > since) await store.set(digestKey(digest, 'cursor'), asOf);
         return outcome({ outcome: posted > 0 ? 'posted' : 'empty', messages: posted, incidents: 0 });
       }
-      incidents = items.length;
+      incidents = selection.total;
       const run: PendingRun = {
         runId: runIdFor(digest, { scheduledFor, since, after: resumed, reason }),
         asOf,

@@ -1,8 +1,15 @@
 // When the bot first saw each incident and when its content last changed, kept in the state store.
 // Digests select by these times ("new or changed since the channel's last digest"), not by event date.
-import { hash } from 'node:crypto';
-import type { Catalog } from '../incidents/catalog.ts';
-import type { Incident } from '../incidents/schema.ts';
+//
+// Nothing here holds all incidents: the index (catalog.ts) numbers every write (`seq`), and an
+// observation reads only the incidents written since the last one it saved. Records live in the store
+// in 256 shards by id (`seen:<shard>`, the format of earlier versions), and each observation that found
+// changes appends their ids to a log (`seen:log:<n>`), so a digest reads only the ids changed since its
+// cursor. The head (`seen:head`) says which index and write the records are up to date with; when the
+// index is another one (deleted and rebuilt), the next observation compares every incident, shard by
+// shard, and only what really changed counts as changed.
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { type Catalog, incidentOf, shardOf } from '../incidents/catalog.ts';
 import type { StateStore } from '../state/store.ts';
 import { type Facets, incidentFacets } from './facets.ts';
 
@@ -10,6 +17,8 @@ export interface SeenVersion {
   /** When the bot observed this version (ms since epoch). */
   t: number;
   facets: Facets;
+  /** The index's hash of this version (catalog.ts): equal means unchanged, without computing facets. */
+  ih?: string;
 }
 
 export interface SeenRecord {
@@ -19,155 +28,227 @@ export interface SeenRecord {
   versions: SeenVersion[];
 }
 
+interface LogEntry {
+  /** The chunk's key suffix. */
+  n: number;
+  /** When its changes were observed. */
+  t: number;
+}
+
+interface Head {
+  /** The index (its meta 'generation') and the last write (`seq`) the records are up to date with. */
+  generation: string | undefined;
+  seq: number;
+  lastObserved: number;
+  log: LogEntry[];
+  next: number;
+}
+
 const SHARDS = 256;
 const KEEP_VERSIONS = 4;
-const facetCache = new WeakMap<Incident, Facets>();
+/** Ids per log chunk: a first observation of 1,000,000 incidents writes 100 chunks. */
+const CHUNK = 10_000;
+/** Incidents compared between two yields to the event loop: the bot keeps answering meanwhile. */
+const YIELD_EVERY = 2_000;
 
-function facetsOf(incident: Incident): Facets {
-  let facets = facetCache.get(incident);
-  if (!facets) {
-    facets = incidentFacets(incident);
-    facetCache.set(incident, facets);
-  }
-  return facets;
-}
+const EMPTY_HEAD: Head = { generation: undefined, seq: 0, lastObserved: 0, log: [], next: 0 };
 
-function shardOf(id: string): string {
-  return hash('sha1', id, 'hex').slice(0, 2);
-}
+type Row = { id: string; shard: string; hash: string; body: string; seq: number };
 
 export class IncidentTracker {
-  private readonly records = new Map<string, SeenRecord>();
-  /** Ids by shard, in the order they were first recorded: saving a shard reads only its own ids. */
-  private readonly shardIds = new Map<string, string[]>();
-  /** Shards changed in memory and not yet saved (a store outage): saved at the next observation. */
-  private readonly dirty = new Set<string>();
-  /**
-   * Every new record and new version as (time, id), oldest first: a digest looks up what changed since
-   * its cursor here instead of testing all 100,000 records.
-   */
-  private readonly changes: { t: number; id: string }[] = [];
-  /** The catalog of the last observation that was saved in full: observing it again changes nothing. */
-  private observed: Catalog | undefined;
-  private lastObserved = 0;
-  /** The last observation whose changes are all saved; digests cover changes up to here only. */
-  private lastSaved = 0;
+  private head: Head = EMPTY_HEAD;
+  /** The latest observation that found nothing new (not saved: nothing changed since the head's). */
+  private quietAt = 0;
   private loaded = false;
+  private observing: Promise<number> | undefined;
 
   constructor(
     private readonly store: StateStore,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Reads every shard once; later observations keep memory and store in step. */
+  /** Reads the head: a few hundred bytes, whatever the number of incidents. */
   async load(): Promise<void> {
-    if (this.loaded) return;
-    const keys = Array.from({ length: SHARDS }, (_, i) => `seen:${i.toString(16).padStart(2, '0')}`);
-    const shards = await Promise.all(keys.map((key) => this.store.get<Record<string, SeenRecord>>(key)));
-    for (const shard of shards) {
-      for (const [id, record] of Object.entries(shard ?? {})) {
-        this.remember(id, record);
-        this.changes.push({ t: record.first, id });
-        for (const version of record.versions) this.changes.push({ t: version.t, id });
-        const latest = record.versions.at(-1)?.t ?? record.first;
-        this.lastObserved = Math.max(this.lastObserved, latest);
-      }
-    }
-    this.changes.sort((a, b) => a.t - b.t);
-    this.lastSaved = this.lastObserved;
+    const head = await this.store.get<Head>('seen:head');
+    if (head) this.head = head;
+    else if (!this.loaded) this.head = { ...EMPTY_HEAD, lastObserved: await this.legacyLastObserved() };
     this.loaded = true;
   }
 
   /**
    * Notes new incidents and changed content in `catalog`; returns the observation time. Saving the
-   * same content again changes nothing (the hash is of the content, not the file).
+   * same content again changes nothing (the hash is of the content, not the file). Observations never
+   * overlap; one that fails to save changes nothing, and the next one finds the same changes again.
    */
   async observe(catalog: Catalog): Promise<number> {
+    while (this.observing) await this.observing.catch(() => undefined);
+    this.observing = this.observeOnce(catalog);
+    try {
+      return await this.observing;
+    } finally {
+      this.observing = undefined;
+    }
+  }
+
+  private async observeOnce(catalog: Catalog): Promise<number> {
     await this.load();
-    const t = Math.max(this.now(), this.lastObserved + 1);
-    const dirty = this.dirty;
-    // Every digest run observes (cheap when nothing changed): the same catalog, already saved in full,
-    // has nothing new, and 500 digests due in the same minute need not each walk 100,000 incidents.
-    if (catalog === this.observed && dirty.size === 0) {
-      this.lastObserved = t;
-      this.lastSaved = t;
+    const head = this.head;
+    const t = Math.max(this.now(), head.lastObserved + 1, this.quietAt + 1);
+    const generation = catalog.meta('generation');
+    const seq = Number(catalog.meta('seq') ?? '0');
+    const whole = generation !== head.generation;
+    if (!whole && seq === head.seq) {
+      this.quietAt = t;
       return t;
     }
-    for (const incident of catalog.incidents) {
-      const facets = facetsOf(incident);
-      const record = this.records.get(incident.id);
-      if (!record) {
-        dirty.add(this.remember(incident.id, { first: t, versions: [{ t, facets }] }));
-        this.changes.push({ t, id: incident.id });
-      } else if (record.versions.at(-1)?.facets.hash !== facets.hash) {
-        record.versions.push({ t, facets });
-        if (record.versions.length > KEEP_VERSIONS)
-          record.versions.splice(0, record.versions.length - KEEP_VERSIONS);
-        dirty.add(shardOf(incident.id));
-        this.changes.push({ t, id: incident.id });
+    const rows = whole
+      ? undefined
+      : (catalog
+          .statement<[number, number], Row>(
+            'SELECT id, shard, hash, body, seq FROM incidents WHERE seq > ? AND seq <= ? ORDER BY shard',
+          )
+          .all(head.seq, seq) as Row[]);
+    const changed: string[] = [];
+    const shards = new Map<string, Record<string, SeenRecord>>();
+    const shardNames = whole
+      ? Array.from({ length: SHARDS }, (_, i) => i.toString(16).padStart(2, '0'))
+      : [...new Set(rows?.map((r) => r.shard))];
+    let compared = 0;
+    for (const shard of shardNames) {
+      const records = (await this.store.get<Record<string, SeenRecord>>(`seen:${shard}`)) ?? {};
+      let dirty = false;
+      const shardRows = whole
+        ? (catalog
+            .statement<[string], Row>('SELECT id, shard, hash, body, seq FROM incidents WHERE shard = ?')
+            .all(shard) as Row[])
+        : (rows ?? []).filter((r) => r.shard === shard);
+      for (const row of shardRows) {
+        if (++compared % YIELD_EVERY === 0) await yieldToLoop();
+        const noted = noteVersion(records, row, t);
+        if (noted !== 'same') dirty = true;
+        if (noted === 'changed') changed.push(row.id);
       }
+      if (dirty) shards.set(shard, records);
     }
-    if (dirty.size > 0) {
-      // Each dirty shard from its own ids (a shard holds 1/256 of the records), not by hashing every id.
-      const shards = new Map<string, Record<string, SeenRecord>>();
-      for (const shard of dirty) {
-        const entries: Record<string, SeenRecord> = {};
-        for (const id of this.shardIds.get(shard) ?? []) {
-          const record = this.records.get(id);
-          if (record) entries[id] = record;
-        }
-        shards.set(shard, entries);
-      }
-      this.lastObserved = t;
-      // On failure the shards stay dirty and the time stays unsaved, so no digest counts on them.
-      await this.store.setMany([...shards].map(([shard, value]) => ({ key: `seen:${shard}`, value })));
-      dirty.clear();
+    const next: Head = { ...head, generation, seq, lastObserved: t, log: [...head.log] };
+    const entries: { key: string; value: unknown }[] = [];
+    for (let i = 0; i < changed.length; i += CHUNK) {
+      entries.push({ key: `seen:log:${next.next}`, value: { t, ids: changed.slice(i, i + CHUNK) } });
+      next.log.push({ n: next.next, t });
+      next.next += 1;
     }
-    this.lastObserved = t;
-    this.lastSaved = t;
-    this.observed = catalog;
+    for (const [shard, records] of shards) entries.push({ key: `seen:${shard}`, value: records });
+    entries.push({ key: 'seen:head', value: next });
+    // One write: on failure nothing moves, and no digest counts on these changes.
+    await this.store.setMany(entries);
+    this.head = next;
     return t;
   }
 
   /**
    * Ids of incidents first seen or changed after `from` and by `to` (each once, in no particular
-   * order): every incident a digest over (from, to] can report is among them.
+   * order): every incident a digest over (from, to] can report is among them. Reads only the log chunks
+   * of that period.
    */
-  changedSince(from: number, to: number): string[] {
-    let lo = 0;
-    let hi = this.changes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.changes[mid]?.t ?? 0) <= from) lo = mid + 1;
-      else hi = mid;
-    }
+  async changedSince(from: number, to: number): Promise<string[]> {
+    await this.load();
+    const wanted = this.head.log.filter((entry) => entry.t > from && entry.t <= to);
+    const chunks = await Promise.all(
+      wanted.map((entry) => this.store.get<{ t: number; ids: string[] }>(`seen:log:${entry.n}`)),
+    );
     const ids = new Set<string>();
-    for (let i = lo; i < this.changes.length; i++) {
-      const change = this.changes[i];
-      if (!change || change.t > to) break;
-      ids.add(change.id);
+    for (const chunk of chunks) for (const id of chunk?.ids ?? []) ids.add(id);
+    if (this.head.generation === undefined && from < this.head.lastObserved) {
+      // A store written by a version before the log: its times are in the records themselves.
+      for (const id of await this.legacyChangedSince(from, to)) ids.add(id);
     }
     return [...ids];
   }
 
-  /** Keeps `record` under `id`, noting a new id in its shard; returns the shard. */
-  private remember(id: string, record: SeenRecord): string {
-    const shard = shardOf(id);
-    if (!this.records.has(id)) {
-      const ids = this.shardIds.get(shard);
-      if (ids) ids.push(id);
-      else this.shardIds.set(shard, [id]);
+  /** The records of these ids (those that have one), reading only their shards. */
+  async records(ids: Iterable<string>): Promise<Map<string, SeenRecord>> {
+    const byShard = new Map<string, string[]>();
+    for (const id of ids) {
+      const shard = shardOf(id);
+      const list = byShard.get(shard);
+      if (list) list.push(id);
+      else byShard.set(shard, [id]);
     }
-    this.records.set(id, record);
-    return shard;
+    const out = new Map<string, SeenRecord>();
+    await Promise.all(
+      [...byShard].map(async ([shard, list]) => {
+        const records = await this.store.get<Record<string, SeenRecord>>(`seen:${shard}`);
+        for (const id of list) {
+          const record = records?.[id];
+          if (record) out.set(id, record);
+        }
+      }),
+    );
+    return out;
+  }
+
+  async record(id: string): Promise<SeenRecord | undefined> {
+    return (await this.records([id])).get(id);
   }
 
   /** The latest observation that is safely stored: digests cover changes seen up to this time. */
   get lastObservedAt(): number {
-    return this.lastSaved;
+    return Math.max(this.head.lastObserved, this.quietAt);
   }
 
-  record(id: string): SeenRecord | undefined {
-    return this.records.get(id);
+  /** Before the log (sitrep ≤ 0.x stores): the latest time in any record. */
+  private async legacyLastObserved(): Promise<number> {
+    let latest = 0;
+    for (const records of await this.allShards()) {
+      for (const record of Object.values(records)) {
+        latest = Math.max(latest, record.versions.at(-1)?.t ?? record.first);
+      }
+    }
+    return latest;
   }
+
+  private async legacyChangedSince(from: number, to: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (const records of await this.allShards()) {
+      for (const [id, record] of Object.entries(records)) {
+        const times = [record.first, ...record.versions.map((v) => v.t)];
+        if (times.some((time) => time > from && time <= to)) ids.push(id);
+      }
+    }
+    return ids;
+  }
+
+  private async allShards(): Promise<Record<string, SeenRecord>[]> {
+    const keys = Array.from({ length: SHARDS }, (_, i) => `seen:${i.toString(16).padStart(2, '0')}`);
+    const shards = await Promise.all(keys.map((key) => this.store.get<Record<string, SeenRecord>>(key)));
+    return shards.filter((s): s is Record<string, SeenRecord> => s !== undefined);
+  }
+}
+
+/**
+ * Records `row`'s version at `t` unless it is the one already recorded: 'changed' for a new incident or
+ * new content, 'touched' when only the index's hash was noted, 'same' when nothing was written.
+ */
+function noteVersion(
+  records: Record<string, SeenRecord>,
+  row: Row,
+  t: number,
+): 'changed' | 'touched' | 'same' {
+  const record = Object.hasOwn(records, row.id) ? records[row.id] : undefined;
+  const last = record?.versions.at(-1);
+  if (last?.ih === row.hash) return 'same';
+  const facets = incidentFacets(incidentOf(row));
+  if (!record) {
+    records[row.id] = { first: t, versions: [{ t, facets, ih: row.hash }] };
+    return 'changed';
+  }
+  if (last?.facets.hash === facets.hash) {
+    // Same content under another index hash (a rebuilt index, an older record): note the hash only.
+    last.ih = row.hash;
+    return 'touched';
+  }
+  record.versions.push({ t, facets, ih: row.hash });
+  if (record.versions.length > KEEP_VERSIONS)
+    record.versions.splice(0, record.versions.length - KEEP_VERSIONS);
+  return 'changed';
 }

@@ -2,7 +2,7 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import { commands as allCommands } from '../../commands/index.ts';
 import type { Command } from '../../commands/types.ts';
-import type { BotConfig } from '../config.ts';
+import { type BotConfig, indexPathFor } from '../config.ts';
 import { restSender } from '../digest/discord-sender.ts';
 import { createDigestRunner, type DigestRunner, type DigestSender } from '../digest/runner.ts';
 import { startDigestSchedules } from '../digest/scheduler.ts';
@@ -34,6 +34,12 @@ export interface StartOptions {
   commands?: readonly Command[];
   /** For tests: how often to rescan the data folder in the background. */
   pollMs?: number;
+  /**
+   * How long the start waits for the first sync of the index with the data folder (default 2 s). A
+   * complete index from an earlier run answers meanwhile, a first build answers with what it has indexed
+   * (the snapshot says `building`); the sync goes on in the background.
+   */
+  firstSyncWaitMs?: number;
   deferAfterMs?: number;
   /** For tests: digest retry pacing, and a sender that wraps the real one. */
   digestRetry?: { attempts: number; backoffMs: number };
@@ -55,14 +61,29 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     return observing;
   };
 
+  const indexPath = indexPathFor(config);
+  let logged = { total: 0, tenth: -1 };
   const live: LiveCatalog = new LiveCatalog(config.dataDir, {
+    indexPath,
     ...(pollMs !== undefined ? { pollMs } : {}),
-    onChange: (snapshot, changed) => {
+    onRebuild: (reason) => logger.warn({ index: indexPath }, `rebuilding the incident index: ${reason}`),
+    onWarning: (message) => logger.warn({ index: indexPath }, message),
+    onProgress: (done, total) => {
+      // Large syncs (a first build, a big import): a line every 10%.
+      if (total < 10_000) return;
+      if (logged.total !== total) logged = { total, tenth: -1 };
+      const tenth = Math.floor((done * 10) / total);
+      if (tenth <= logged.tenth) return;
+      logged.tenth = tenth;
+      logger.info({ done, total }, `indexing: ${done} of ${total} files read`);
+    },
+    onChange: (snapshot, changed, changedCount) => {
       logger.info(
         {
           incidents: snapshot.catalog.size,
           problems: snapshot.problems.length,
           changed: changed.slice(0, 20),
+          changedCount,
         },
         'data reloaded',
       );
@@ -72,12 +93,42 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     },
     onError: (error) => logger.error({ err: error }, 'data reload failed'),
   });
-  const first = await live.start();
-  await observing;
-  logger.info(
-    { dataDir: config.dataDir, incidents: first.catalog.size, files: first.files, store: store.description },
-    'data loaded',
+  let opened: ReturnType<LiveCatalog['begin']>;
+  try {
+    opened = live.begin();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  if (opened.building) {
+    logger.info(
+      { index: indexPath, indexed: opened.building.done },
+      'building the incident index: answers are partial until it is done',
+    );
+  }
+  void live.ready.then((first) =>
+    logger.info(
+      {
+        dataDir: config.dataDir,
+        index: first.catalog.file,
+        incidents: first.catalog.size,
+        files: first.files,
+        store: store.description,
+      },
+      'data loaded',
+    ),
   );
+  // The first sync is `firstSync`; a failure within the wait stops the start, as a failed load always did.
+  const firstSync = live.firstSync ?? live.ready;
+  try {
+    if (!(await settlesWithin(firstSync, options.firstSyncWaitMs ?? 2000)))
+      logger.info({ index: indexPath }, 'the data folder is still being indexed; answering meanwhile');
+  } catch (error) {
+    await live.close();
+    await store.close();
+    throw error;
+  }
+  await observing;
 
   const client = new Client({
     // Slash commands need no privileged intent: Guilds is all the gateway must send.
@@ -97,6 +148,9 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   const digests: DigestRunner = {
     ...runner,
     async run(digest, how) {
+      // A digest is composed from the whole folder, never from an index still being built (unless
+      // that first sync failed: then from what the index holds, as the commands answer).
+      await Promise.race([live.ready, firstSync.catch(() => {})]);
       await observing;
       return runner.run(digest, how);
     },
@@ -114,6 +168,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         now: new Date(),
         version: VERSION,
         loadedAt: snapshot.loadedAt,
+        building: snapshot.building,
         digests: digestService,
       };
     },
@@ -136,6 +191,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     await schedules?.stop();
     await runner.stop();
     await client.destroy();
+    // Last: until the client is gone an interaction may still read the index.
+    await live.close();
     await store.close();
   };
   try {
@@ -160,6 +217,19 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     },
     stop,
   };
+}
+
+/** True when `promise` resolved within `ms`; false when it is still pending; throws when it rejected in time. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A start with commands Discord does not offer (never deployed, or an older version's) only warns. */

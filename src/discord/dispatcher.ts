@@ -19,7 +19,7 @@ import { OPTION_LIMITS } from '../constants.ts';
 import { UserError } from '../errors.ts';
 import { cutCodePoints, wellFormed } from '../incidents/text.ts';
 import type { Logger } from '../logger.ts';
-import type { Answer } from '../render/answer.ts';
+import { type Answer, withBuildingNote } from '../render/answer.ts';
 import { type MessagePayload, toDiscordPages } from '../render/discord.ts';
 import { toPlainText } from '../render/markdown.ts';
 import { presentError } from '../render/present.ts';
@@ -158,7 +158,10 @@ export function createDispatcher({
         `This server has an old /${interaction.commandName} command; ask an admin to run sitrep deploy.`,
       );
     const options = optionValues(interaction.options.data);
-    const work = Promise.resolve().then(() => command.execute(options, context()));
+    const asked = context();
+    const work = Promise.resolve()
+      .then(() => command.execute(options, asked))
+      .then((answer) => withBuildingNote(answer, asked.building));
     const answer = await raceDeferral(interaction, work);
     const pages = toDiscordPages(answer);
     const payload = withButtons(pages, 0, command.data.name, options);

@@ -1,15 +1,16 @@
-// Indexes derived from a catalog, built on first use and dropped with the catalog (a reload makes a new one).
+// Answers derived from the index (country lists, autocomplete lists), built on first use and kept until
+// the index changes: Catalog.version moves with every write, by this process or another one.
 import type { Catalog } from './catalog.ts';
 
-/** Wraps `build` so it runs once per catalog; the result lives as long as the catalog does. */
+/** Wraps `build` so it runs once per catalog and index version. */
 export function perCatalog<T>(build: (catalog: Catalog) => T): (catalog: Catalog) => T {
-  const cache = new WeakMap<Catalog, T>();
+  const cache = new WeakMap<Catalog, { version: string; value: T }>();
   return (catalog) => {
-    let value = cache.get(catalog);
-    if (value === undefined) {
-      value = build(catalog);
-      cache.set(catalog, value);
-    }
+    const version = catalog.version;
+    const cached = cache.get(catalog);
+    if (cached !== undefined && cached.version === version) return cached.value;
+    const value = build(catalog);
+    cache.set(catalog, { version, value });
     return value;
   };
 }

@@ -1,6 +1,6 @@
 // Casualty claims grouped by who claims them and for what period. Figures are listed, never added up.
-import type { Catalog } from './catalog.ts';
-import { given, resolveCountry, sinceOf, untilOf } from './filters.ts';
+import { type Catalog, incidentOf, NEWEST_FIRST } from './catalog.ts';
+import { countryCondition, given, resolveCountry, sinceOf, untilOf } from './filters.ts';
 import type { Claim, Incident } from './schema.ts';
 import { foldKey } from './text.ts';
 import type { CasualtyQuery, ClaimGroup } from './types.ts';
@@ -14,6 +14,9 @@ export function claimPeriod(claim: Claim, incident: Incident): { from: string; t
 /**
  * Claims whose period overlaps [since, until], one group per claimant (spelling and case aside) and
  * period; newest period first, then by claimant. Two claimants for the same days are two groups.
+ *
+ * The claims table (its periods and country indexed) finds the incidents with such claims; each is parsed
+ * once, newest first, and its claims are filtered and grouped here.
  */
 export function casualtyClaims(
   catalog: Catalog,
@@ -21,14 +24,40 @@ export function casualtyClaims(
   now: Date,
 ): { groups: ClaimGroup[]; claims: number } {
   const countryText = given(q.country);
-  const incidents =
-    countryText === undefined ? catalog.incidents : resolveCountry(catalog, countryText).incidents;
+  const country = countryText === undefined ? undefined : resolveCountry(catalog, countryText);
   const since = sinceOf(q.since, now);
   const until = untilOf(q.until, now);
 
+  const where: string[] = [];
+  const params: string[] = [];
+  if (country !== undefined) {
+    const c = countryCondition(country, 'c.country_key');
+    where.push(c.sql);
+    params.push(...c.params);
+  }
+  if (since !== undefined) {
+    where.push('c.period_to >= ?');
+    params.push(since);
+  }
+  if (until !== undefined) {
+    // Leads (claims_from) only alone: with a country or a since, their index narrows better.
+    where.push(where.length === 0 ? 'c.period_from <= ?' : '+c.period_from <= ?');
+    params.push(until);
+  }
+  // Each incident with such claims once, newest first: its body is parsed once for all its claims.
+  const bodies = catalog
+    .statement<string[], string>(
+      `SELECT body FROM incidents WHERE rowid IN
+       (SELECT c.incident FROM claims c ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`})
+       ORDER BY ${NEWEST_FIRST}`,
+    )
+    .pluck(true)
+    .iterate(...params) as IterableIterator<string>;
+
   const groups = new Map<string, ClaimGroup & { order: string }>();
   let claims = 0;
-  for (const incident of incidents) {
+  for (const body of bodies) {
+    const incident = incidentOf({ body });
     for (const claim of incident.casualties) {
       const period = claimPeriod(claim, incident);
       if (since !== undefined && period.to < since) continue;

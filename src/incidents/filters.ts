@@ -1,7 +1,7 @@
 // Resolving what users type for the shared filters (country, type, count) against the catalog.
 import { UserError } from '../errors.ts';
 import { perCatalog } from './cache.ts';
-import { type Catalog, incidentSortDate } from './catalog.ts';
+import { type Catalog, countryKeyOf } from './catalog.ts';
 import { parseSince, parseUntil } from './dates.ts';
 import type { Incident } from './schema.ts';
 import { closestNames } from './similar.ts';
@@ -12,8 +12,10 @@ export interface Country {
   /** The spelling most incidents use. */
   name: string;
   iso3: string | undefined;
-  /** Newest first, as in the catalog. */
-  incidents: Incident[];
+  /** The index's country keys (catalog.ts countryKeyOf) this country covers: usually one. */
+  keys: string[];
+  /** How many incidents. */
+  count: number;
 }
 
 export interface CountryIndex {
@@ -21,54 +23,75 @@ export interface CountryIndex {
   countries: Country[];
   /** Folded names and lower-case ISO3 codes → country. */
   byKey: Map<string, Country>;
-  byIncident: Map<Incident, Country>;
+  /** The index's country keys → country. */
+  byCountryKey: Map<string, Country>;
 }
 
 /**
- * One entry per country. Spellings that fold alike ("Côte d'Ivoire", "Cote d'Ivoire") are one country,
- * and so are names that share an ISO3 code anywhere in the data.
+ * One entry per country, from the index's per-spelling counts (a few hundred rows, whatever the data's
+ * size). Spellings that fold alike ("Côte d'Ivoire", "Cote d'Ivoire") are one country, and so are names
+ * that share an ISO3 code anywhere in the data.
  */
 export const countryIndex = perCatalog((catalog: Catalog): CountryIndex => {
-  // A few dozen spellings over 100,000 incidents: fold each once.
-  const fold = memoized(foldKey);
+  const rows = catalog
+    .statement<[], { country: string; iso3: string; n: number }>('SELECT country, iso3, n FROM countries')
+    .all();
   const isoOfName = new Map<string, string>();
-  for (const incident of catalog.incidents) {
-    const { country, iso3 } = incident.location;
-    if (iso3 !== undefined) isoOfName.set(fold(country), iso3);
-  }
+  for (const { country, iso3 } of rows) if (iso3 !== '') isoOfName.set(foldKey(country), iso3);
   const groups = new Map<string, { country: Country; spellings: Map<string, number> }>();
-  const byIncident = new Map<Incident, Country>();
-  for (const incident of catalog.incidents) {
-    const { country: name, iso3 } = incident.location;
-    const folded = fold(name);
+  const byCountryKey = new Map<string, Country>();
+  for (const { country: name, iso3: stored, n } of rows) {
+    const iso3 = stored === '' ? undefined : stored;
+    const folded = foldKey(name);
     const code = iso3 ?? isoOfName.get(folded);
     const key = code ?? `name:${folded}`;
     let group = groups.get(key);
     if (!group) {
-      group = { country: { name, iso3: code, incidents: [] }, spellings: new Map() };
+      group = { country: { name, iso3: code, keys: [], count: 0 }, spellings: new Map() };
       groups.set(key, group);
     }
-    group.country.incidents.push(incident);
-    group.spellings.set(name, (group.spellings.get(name) ?? 0) + 1);
-    byIncident.set(incident, group.country);
+    group.country.count += n;
+    group.spellings.set(name, (group.spellings.get(name) ?? 0) + n);
+    const indexKey = countryKeyOf(name, iso3);
+    if (!group.country.keys.includes(indexKey)) group.country.keys.push(indexKey);
+    byCountryKey.set(indexKey, group.country);
   }
   const byKey = new Map<string, Country>();
   for (const { country, spellings } of groups.values()) {
     let best = 0;
-    for (const [spelling, n] of spellings) {
+    for (const [spelling, n] of [...spellings].sort(([a], [b]) => compareText(a, b))) {
       if (n > best) {
         best = n;
         country.name = spelling;
       }
       byKey.set(foldKey(spelling), country);
     }
+    country.keys.sort();
     if (country.iso3 !== undefined) byKey.set(country.iso3.toLowerCase(), country);
   }
   const countries = [...groups.values()]
     .map((g) => g.country)
-    .sort((a, b) => b.incidents.length - a.incidents.length || compareText(a.name, b.name));
-  return { countries, byKey, byIncident };
+    .sort((a, b) => b.count - a.count || compareText(a.name, b.name));
+  return { countries, byKey, byCountryKey };
 });
+
+/** The country an incident belongs to, as countryIndex groups them. */
+export function countryOf(catalog: Catalog, incident: Incident): Country | undefined {
+  const { country, iso3 } = incident.location;
+  return countryIndex(catalog).byCountryKey.get(countryKeyOf(country, iso3));
+}
+
+/**
+ * SQL for "in this country" over a table with a `country_key` column (incidents, claims), with its
+ * parameters: `column = ?` for the usual one key, so an index on (country_key, …) keeps its order.
+ */
+export function countryCondition(
+  country: Country,
+  column = 'country_key',
+): { sql: string; params: string[] } {
+  if (country.keys.length === 1) return { sql: `${column} = ?`, params: [...country.keys] };
+  return { sql: `${column} IN (${country.keys.map(() => '?').join(', ')})`, params: [...country.keys] };
+}
 
 /**
  * The country a user means: its name or ISO3 code, case- and accent-insensitively, or the start of
@@ -114,36 +137,11 @@ export function matchesType(incident: Incident, filter: TypeFilter): boolean {
   return 'event' in filter ? incident.type.event === filter.event : incident.type.sub === filter.sub;
 }
 
-const typeLists = perCatalog((catalog: Catalog) => {
-  const lists = new Map<string, Incident[]>();
-  const add = (key: string, incident: Incident) => {
-    const list = lists.get(key);
-    if (list) list.push(incident);
-    else lists.set(key, [incident]);
-  };
-  for (const incident of catalog.incidents) {
-    add(`event:${incident.type.event}`, incident);
-    if (incident.type.sub !== undefined) add(`sub:${incident.type.sub}`, incident);
-  }
-  return lists;
-});
-
-/** The incidents of one event or sub-event type, newest first. */
-export function incidentsOfType(catalog: Catalog, filter: TypeFilter): readonly Incident[] {
-  const key = 'event' in filter ? `event:${filter.event}` : `sub:${filter.sub}`;
-  return typeLists(catalog).get(key) ?? [];
-}
-
-/** In a newest-first list, the index of the first incident whose end-or-start date is before `date`. */
-export function firstBefore(incidents: readonly Incident[], date: string): number {
-  let lo = 0;
-  let hi = incidents.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (incidentSortDate(incidents[mid] as Incident) >= date) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** SQL for "of this type" over the incidents table, with its parameter. */
+export function typeCondition(filter: TypeFilter): { sql: string; params: string[] } {
+  return 'event' in filter
+    ? { sql: 'event = ?', params: [filter.event] }
+    : { sql: 'sub = ?', params: [filter.sub] };
 }
 
 /** A whole number in [min, max]; `fallback` when absent or not a number. */

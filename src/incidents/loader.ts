@@ -1,35 +1,64 @@
 // The data folder → parsed files. The only module here that touches the file system.
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { hash } from 'node:crypto';
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import { isIncidentFileName, type LoadProblem, type ParsedFile, parseIncidentFile } from './parse.ts';
 
 /** Files larger than this are refused unread (imports write lists; split larger ones). */
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
+/** What the index compares to tell a changed file: a replaced file (same size and time) has a new inode. */
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
 export interface ListedFiles {
-  /** Absolute paths, sorted, so every load sees the same order. */
+  /** Absolute paths, in the order of a walk of sorted folders, so every load sees the same order. */
   files: string[];
+  /** What `stat` said of each of `files` (same order) while listing. */
+  stats: FileStat[];
   /** The folders that were read (the data folder first), for watching. */
   dirs: string[];
   problems: LoadProblem[];
 }
 
+/** Let other work (an interaction) run between stretches of synchronous file-system calls. */
+const ENTRIES_BETWEEN_YIELDS = 2000;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Every incident file under `dir`: .yaml, .yml and .json, recursively. Names starting with "." or "_"
  * are skipped, and so is the editor schema `schema.json` at the top. Symbolic links are followed once;
  * a loop is reported, not walked forever.
+ *
+ * The calls are synchronous, in stretches of a few thousand entries between turns of the event loop:
+ * a stat through the thread pool costs several times one made directly, and a warm start of the bot
+ * over a million files is this listing and nothing else.
  */
 export async function listIncidentFiles(dir: string): Promise<ListedFiles> {
   const root = path.resolve(dir);
   const files: string[] = [];
+  const stats: FileStat[] = [];
   const dirs: string[] = [];
   const problems: LoadProblem[] = [];
   const visited = new Set<string>();
+  let sinceYield = 0;
 
   async function walk(current: string): Promise<void> {
     let real: string;
     try {
-      real = await realpath(current);
+      real = realpathSync(current);
     } catch (error) {
       problems.push({ file: displayPath(current), message: describeFsError(error) });
       return;
@@ -44,7 +73,7 @@ export async function listIncidentFiles(dir: string): Promise<ListedFiles> {
     visited.add(real);
     let entries: string[];
     try {
-      entries = (await readdir(current)).sort();
+      entries = readdirSync(current).sort();
     } catch (error) {
       problems.push({ file: displayPath(current), message: describeFsError(error) });
       return;
@@ -52,10 +81,14 @@ export async function listIncidentFiles(dir: string): Promise<ListedFiles> {
     dirs.push(current);
     for (const name of entries) {
       if (name.startsWith('.') || name.startsWith('_')) continue;
+      if (++sinceYield >= ENTRIES_BETWEEN_YIELDS) {
+        sinceYield = 0;
+        await yieldToLoop();
+      }
       const full = path.join(current, name);
-      let info: Awaited<ReturnType<typeof stat>>;
+      let info: Stats;
       try {
-        info = await stat(full);
+        info = statSync(full);
       } catch (error) {
         problems.push({ file: displayPath(full), message: describeFsError(error) });
         continue;
@@ -63,12 +96,13 @@ export async function listIncidentFiles(dir: string): Promise<ListedFiles> {
       if (info.isDirectory()) await walk(full);
       else if (info.isFile() && isIncidentFileName(name) && !(current === root && name === 'schema.json')) {
         files.push(full);
+        stats.push({ size: info.size, mtimeMs: info.mtimeMs, ino: info.ino });
       }
     }
   }
 
   await walk(root);
-  return { files, dirs, problems };
+  return { files, stats, dirs, problems };
 }
 
 /** A path inside `root` that listing walks into: no part of it starts with "." or "_". */
@@ -93,33 +127,105 @@ export async function readIncidentFile(
   displayName: string,
   maxBytes = DEFAULT_MAX_FILE_BYTES,
 ): Promise<ParsedFile> {
-  const fail = (message: string): ParsedFile => ({
-    file: displayName,
-    incidents: [],
-    problems: [{ file: displayName, message }],
+  const version = await readFileVersion(file, displayName, { maxBytes });
+  return (
+    version?.parsed ?? {
+      file: displayName,
+      incidents: [],
+      problems: [{ file: displayName, message: describeFsError({ code: 'ENOENT' }) }],
+    }
+  );
+}
+
+/** One version of a file as the index records it. */
+export interface FileVersion {
+  /** The file as it was read (fstat of the open file, so a later write shows as a change). */
+  stat: FileStat;
+  /**
+   * sha1 (hex) of the bytes; for a file that could not be read, what stood in for them (`oversize:<size>`,
+   * `error:<code>`), so the same failure counts as the same version.
+   */
+  hash: string;
+  /** The file parsed and validated; undefined when its hash is `knownHash` (the bytes did not change). */
+  parsed: ParsedFile | undefined;
+}
+
+/**
+ * Reads a file's bytes, hashes them and (unless they hash to `knownHash`) parses and validates them.
+ * Undefined when the file is gone. Synchronous: through the thread pool each of open, fstat, read and
+ * close costs several times a direct call, and the parse that follows blocks anyway; the callers read in
+ * worker threads (parse-worker.ts) or a few files between turns of the event loop (live.ts).
+ */
+export function readFileVersionSync(
+  file: string,
+  displayName: string,
+  options: { maxBytes?: number; knownHash?: string | undefined } = {},
+): FileVersion | undefined {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const failed = (fileStat: FileStat, key: string, message: string): FileVersion => ({
+    stat: fileStat,
+    hash: key,
+    parsed:
+      key === options.knownHash
+        ? undefined
+        : { file: displayName, incidents: [], problems: [{ file: displayName, message }] },
   });
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let fd: number | undefined;
+  let fileStat: FileStat = { size: -1, mtimeMs: -1, ino: -1 };
   try {
-    handle = await open(file, 'r');
-    const { size } = await handle.stat();
-    if (size > maxBytes) {
-      return fail(
-        `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit; split it into smaller files`,
+    fd = openSync(file, 'r');
+    const info = fstatSync(fd);
+    fileStat = { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino };
+    if (info.size > maxBytes) {
+      return failed(
+        fileStat,
+        `oversize:${info.size}`,
+        `file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit; split it into smaller files`,
       );
     }
-    const bytes = await handle.readFile();
-    return parseIncidentFile(displayName, bytes);
+    const bytes = readFileSync(fd);
+    const digest = hash('sha1', bytes, 'hex');
+    if (digest === options.knownHash) return { stat: fileStat, hash: digest, parsed: undefined };
+    return { stat: fileStat, hash: digest, parsed: parseIncidentFile(displayName, bytes) };
   } catch (error) {
-    return fail(describeFsError(error));
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ENOENT') return undefined;
+    if (fileStat.ino === -1) {
+      // Not opened (permission denied): the stat, if there is one, still tells a later change.
+      try {
+        const info = statSync(file);
+        fileStat = { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino };
+      } catch {
+        // keep the stand-in: the file is read again at every scan
+      }
+    }
+    return failed(fileStat, `error:${code ?? 'unknown'}`, describeFsError(error));
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** readFileVersionSync, as a promise. */
+export async function readFileVersion(
+  file: string,
+  displayName: string,
+  options: { maxBytes?: number; knownHash?: string | undefined } = {},
+): Promise<FileVersion | undefined> {
+  return readFileVersionSync(file, displayName, options);
 }
 
 export interface LoadOptions {
   maxFileBytes?: number;
-  /** Called after each file, for progress output on large folders. */
+  /** Called as files are read (after each file, or each batch of a sync), for progress output. */
   onFile?: (done: number, total: number) => void;
+  /** For loadCatalog: the index file to keep up to date, or ':memory:' (the default). */
+  indexPath?: string;
+  /** For loadCatalog: an existing index is discarded and built again, and why. */
+  onRebuild?: (reason: string) => void;
+  /** For loadCatalog: a warning that does not stop the load (the index could not be written). */
+  onWarning?: (message: string) => void;
+  /** For loadCatalog: parse in worker threads above this many files to read (default 64). */
+  workerThreshold?: number;
 }
 
 /** Reads every incident file under `dir`. Problems name files relative to the current directory. */

@@ -1,22 +1,18 @@
 // The queries behind every command. Pure functions over a Catalog: no I/O, `now` passed in.
 // The larger queries live in their own modules (search, quotes, casualties, suggest, lookup) and are
 // re-exported from here with their types (types.ts), so commands and renderers import from one place.
-import { perCatalog } from './cache.ts';
-import { type Catalog, incidentSortDate } from './catalog.ts';
+import { type Catalog, incidentOf, NEWEST_FIRST } from './catalog.ts';
 import {
   clampCount,
+  countryCondition,
   countryIndex,
-  firstBefore,
   given,
-  incidentsOfType,
-  matchesType,
   resolveCountry,
   resolveType,
   sinceOf,
+  typeCondition,
 } from './filters.ts';
-import { quoteEntries } from './quote-index.ts';
 import type { Incident } from './schema.ts';
-import { warmSearchIndex } from './search.ts';
 import { warmSuggestions } from './suggest.ts';
 import type { DatasetStats, LatestQuery, Page } from './types.ts';
 
@@ -24,7 +20,7 @@ export { casualtyClaims, claimPeriod } from './casualties.ts';
 export { parseSince, parseUntil } from './dates.ts';
 export { getIncident } from './lookup.ts';
 export { findQuotes } from './quotes.ts';
-export { buildSearchIndex, searchIncidents, warmSearchIndex } from './search.ts';
+export { searchIncidents } from './search.ts';
 export { suggestCountries, suggestIncidents, suggestOrganizations, suggestSpeakers } from './suggest.ts';
 export { foldText } from './text.ts';
 export type {
@@ -42,9 +38,8 @@ export type {
 } from './types.ts';
 
 /**
- * The newest incidents matching the filters. Works on the smallest ready-made list (the catalog, one
- * country's or one type's incidents, all newest first) and finds the `since` cut by binary search, so an
- * unfiltered call touches only `count` incidents.
+ * The newest incidents matching the filters: one indexed SQL query for the page (the index's order is
+ * newest first, so only `count` rows are read) and one for the total.
  */
 export function latest(catalog: Catalog, q: LatestQuery, now: Date): Page<Incident> {
   const count = clampCount(q.count, 5, 1, 10);
@@ -54,71 +49,67 @@ export function latest(catalog: Catalog, q: LatestQuery, now: Date): Page<Incide
   const type = typeText === undefined ? undefined : resolveType(typeText);
   const since = sinceOf(q.since, now);
 
-  let pool: readonly Incident[] = country?.incidents ?? catalog.incidents;
-  let keep: ((incident: Incident) => boolean) | undefined;
+  const where: string[] = [];
+  const params: string[] = [];
+  if (country !== undefined) {
+    const c = countryCondition(country);
+    where.push(c.sql);
+    params.push(...c.params);
+  }
   if (type !== undefined) {
-    const ofType = incidentsOfType(catalog, type);
-    if (country === undefined) pool = ofType;
-    else if (ofType.length < country.incidents.length) {
-      const byCountry = countryIndex(catalog).byIncident;
-      pool = ofType;
-      keep = (incident) => byCountry.get(incident) === country;
-    } else keep = (incident) => matchesType(incident, type);
+    const t = typeCondition(type);
+    where.push(t.sql);
+    params.push(...t.params);
   }
-  const end = since === undefined ? pool.length : firstBefore(pool, since);
-  if (keep === undefined) return { total: end, items: pool.slice(0, Math.min(count, end)) };
-
-  const items: Incident[] = [];
-  let total = 0;
-  for (let i = 0; i < end; i++) {
-    const incident = pool[i] as Incident;
-    if (!keep(incident)) continue;
-    total += 1;
-    if (items.length < count) items.push(incident);
+  if (since !== undefined) {
+    where.push('sort_date >= ?');
+    params.push(since);
   }
+  if (where.length === 0) return { total: catalog.size, items: catalog.newest(count) };
+  const clause = `WHERE ${where.join(' AND ')}`;
+  const items = catalog
+    .statement<unknown[], { body: string }>(
+      `SELECT body FROM incidents ${clause} ORDER BY ${NEWEST_FIRST} LIMIT ?`,
+    )
+    .all(...params, count)
+    .map(incidentOf);
+  const total =
+    items.length < count
+      ? items.length
+      : (catalog
+          .statement<unknown[], number>(`SELECT count(*) FROM incidents ${clause}`)
+          .pluck()
+          .get(...params) as number);
   return { total, items };
 }
 
-const stats = perCatalog((catalog: Catalog): DatasetStats => {
-  let quotes = 0;
-  let claims = 0;
-  let from: string | undefined;
-  let to: string | undefined;
-  const sources = new Set<string>();
-  for (const incident of catalog.incidents) {
-    quotes += incident.quotes.length;
-    claims += incident.casualties.length;
-    for (const source of incident.sources) sources.add(source.id);
-    if (from === undefined || incident.date.start < from) from = incident.date.start;
-    const end = incidentSortDate(incident);
-    if (to === undefined || end > to) to = end;
-  }
+/**
+ * Counts for /about, from the index's running totals. `sources` counts distinct source ids: incidents
+ * reported by the same article share its id ("presstv-2016-10-31"), and it is one source.
+ */
+export function datasetStats(catalog: Catalog): DatasetStats {
+  const from = catalog.statement<[], string | null>('SELECT min(start_date) FROM incidents').pluck().get() as
+    | string
+    | null;
+  const to = catalog.statement<[], string | null>('SELECT max(sort_date) FROM incidents').pluck().get() as
+    | string
+    | null;
   return {
     incidents: catalog.size,
     countries: countryIndex(catalog).countries.length,
-    quotes,
-    claims,
-    sources: sources.size,
-    newest: catalog.incidents[0],
-    span: from === undefined || to === undefined ? undefined : { from, to },
+    quotes: catalog.total('quotes'),
+    claims: catalog.total('claims'),
+    sources: catalog.total('sources'),
+    newest: catalog.newest(1)[0],
+    span: from === null || to === null ? undefined : { from, to },
   };
-});
-
-/**
- * Counts for /about. `sources` counts distinct source ids: incidents reported by the same article
- * share its id ("presstv-2016-10-31"), and it is one source.
- */
-export function datasetStats(catalog: Catalog): DatasetStats {
-  return { ...stats(catalog) };
 }
 
 /**
- * Builds every lazily built index for `catalog` (countries, quotes, autocomplete, then the search index
- * in chunks), so start-up or a reload can pay for them before the first user does.
+ * Builds the few lists derived from the index that the first command would otherwise pay for
+ * (countries, autocomplete), so start-up or a reload can pay for them before the first user does.
  */
 export async function warmIndexes(catalog: Catalog): Promise<void> {
   countryIndex(catalog);
-  quoteEntries(catalog);
   warmSuggestions(catalog);
-  await warmSearchIndex(catalog);
 }

@@ -38,3 +38,20 @@ export interface Answer {
   /** Files sent with the first page on Discord; written to a folder by the offline CLI. */
   attachments?: Attachment[];
 }
+
+/**
+ * An answer given while the index is still being built for the first time: it says so first, with how
+ * far the build is, so a partial answer is never taken for a complete one.
+ */
+export function withBuildingNote(
+  answer: Answer,
+  building: { done: number; total: number } | undefined,
+): Answer {
+  if (building === undefined) return answer;
+  const share =
+    building.total > 0
+      ? ` (${Math.floor((building.done / building.total) * 100)}%, ${building.done.toLocaleString('en-US')} of ${building.total.toLocaleString('en-US')} files)`
+      : '';
+  const note = `Still indexing the data${share}: this answer covers only what is indexed so far.`;
+  return { ...answer, content: answer.content ? `${note}\n${answer.content}` : note };
+}

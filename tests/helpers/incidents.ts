@@ -1,6 +1,7 @@
 // Test data builders: a valid incident with overrides, validated through the real schema.
 
 import { Catalog } from '../../src/incidents/catalog.ts';
+import type { ParsedFile } from '../../src/incidents/parse.ts';
 import { type Incident, type IncidentInput, parseIncident } from '../../src/incidents/schema.ts';
 
 let counter = 0;
@@ -28,6 +29,14 @@ export function makeIncident(overrides: Partial<IncidentInput> = {}): Incident {
   return result.incident;
 }
 
+/** An in-memory index of these incidents, one file each. */
 export function makeCatalog(incidents: Incident[]): Catalog {
-  return new Catalog(incidents.map((incident) => ({ incident, file: `data/${incident.id}.yaml` })));
+  return Catalog.fromEntries(incidents.map((incident) => ({ incident, file: `data/${incident.id}.yaml` })));
+}
+
+/** An in-memory index of parsed files (readIncidentFolder's), as the folder would give. */
+export function catalogOfFiles(files: readonly ParsedFile[]): Catalog {
+  return Catalog.fromEntries(
+    files.flatMap((parsed) => parsed.incidents.map((incident) => ({ incident, file: parsed.file }))),
+  );
 }

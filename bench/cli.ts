@@ -9,13 +9,18 @@ import { formatProfiles, summarizeProfiles } from './profile.ts';
 import { formatReport } from './report.ts';
 import { runBench } from './run.ts';
 
-export const BENCH_HELP = `sitrep bench: measure start-up, and on generated incidents load, queries, interactions, digests and memory
+export const BENCH_HELP = `sitrep bench: measure start-up, and on generated incidents the index (cold build, warm restart,
+reload), queries, interactions, digests and memory
 
-  --sizes 1000,10000,100000   dataset sizes (default 1000,10000,100000)
+  --sizes 1000,10000,100000   dataset sizes (default 1000,10000,100000); up to 100000 as YAML files and
+                              JSON lists, above as JSON lists only (e.g. --sizes 1000000)
   --seed 1                    generator seed (default 1)
   --out DIR                   where datasets are written and reused (default: <tmp>/sitrep-bench)
   --iterations 300            timed calls per query
+  --warm 3                    fresh processes per warm-restart command (after one untimed)
   --interactions 100          interactions per command on the stand-in; 0 skips them
+  --import 100000             then new incidents dropped into the bot's data folder while it answers
+                              (at most the size); 0 skips it
   --fanout 500                digests due in the same minute; 0 skips the fan-out
   --fanout-size N             dataset size for the fan-out (default: the largest)
   --cpu-prof DIR              write a V8 CPU profile of every measuring process to DIR
@@ -40,7 +45,9 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
       seed: { type: 'string' },
       out: { type: 'string' },
       iterations: { type: 'string' },
+      warm: { type: 'string' },
       interactions: { type: 'string' },
+      import: { type: 'string' },
       fanout: { type: 'string' },
       'fanout-size': { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -70,8 +77,10 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
       dataRoot: path.resolve(values.out ?? path.join(tmpdir(), 'sitrep-bench')),
       workDir,
       queryIterations: whole(values.iterations, 'iterations', 300),
+      warmRepetitions: Math.max(1, whole(values.warm, 'warm', 3)),
       queryBudgetMs: 3000,
       interaction: interactions > 0 ? { iterations: interactions } : false,
+      importIncidents: whole(values.import, 'import', 100_000),
       fanout:
         digests > 0
           ? { size: whole(values['fanout-size'], 'fanout-size', largest), digests, perSecond: 50, added: 50 }

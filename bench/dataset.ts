@@ -1,28 +1,38 @@
 // Writes generated incidents to disk twice: one YAML file per incident in year folders (how editors keep
 // data) and JSON list files of 1,000 (how imports write). A manifest lets a later run reuse the files.
+// Above YAML_MAX_SIZE only the JSON lists are written: a million YAML files take an hour to generate and
+// a million inodes, and their floor alone (reading and parsing them) is several minutes.
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Document, isMap, isScalar, isSeq, type Node, Scalar } from 'yaml';
 import type { IncidentInput } from '../src/incidents/schema.ts';
-import { generateIncidents } from './generate.ts';
+import { generateIncidents, streamIncidents } from './generate.ts';
 
 /** Bump when the generator's output changes, so old files on disk are not reused. */
 export const GENERATOR_VERSION = 1;
 export const PER_LIST_FILE = 1000;
+/** A folder the interactions drop an import into, beside the lists, and remove afterwards. */
+export const IMPORT_FOLDER = 'bench-import';
+/** The largest size written as one YAML file per incident too; larger sizes get the JSON lists only. */
+export const YAML_MAX_SIZE = 100_000;
 
 export interface Dataset {
   seed: number;
   size: number;
-  /** Folder of `incidents/<year>/<id>.yaml`. */
-  yamlDir: string;
+  /** Folder of `incidents/<year>/<id>.yaml`; undefined above YAML_MAX_SIZE (JSON lists only). */
+  yamlDir: string | undefined;
   /** Folder of `lists/incidents-00001.json` … */
   jsonDir: string;
   yamlFiles: number;
   yamlBytes: number;
   jsonFiles: number;
   jsonBytes: number;
-  /** The first incident's file, and its id: the reload benchmark edits it. */
+  /** The first incident's YAML file (the reload benchmark edits it); empty without YAML. */
   sampleFile: string;
+  /** The first JSON list file, which holds the first incident: the JSON reload benchmark edits it. */
+  jsonSampleFile: string;
+  /** The first incident's id. */
+  sampleId: string;
   reused: boolean;
   generateMs: number;
 }
@@ -79,66 +89,130 @@ interface Manifest {
   jsonFiles: number;
   jsonBytes: number;
   sampleFile: string;
+  sampleId?: string;
+}
+
+const listName = (n: number) => path.join('lists', `incidents-${String(n).padStart(5, '0')}.json`);
+
+/** Whether `size` gets the YAML files too. */
+export function hasYaml(size: number): boolean {
+  return size <= YAML_MAX_SIZE;
 }
 
 /** The dataset of `size` incidents for `seed` under `root`, generated unless a matching one is there. */
-export async function ensureDataset(root: string, seed: number, size: number): Promise<Dataset> {
+export async function ensureDataset(
+  root: string,
+  seed: number,
+  size: number,
+  log: (line: string) => void = () => {},
+): Promise<Dataset> {
   const dir = path.join(root, `seed-${seed}`, `n${size}`);
   const yamlDir = path.join(dir, 'yaml');
   const jsonDir = path.join(dir, 'json');
+  const withYaml = hasYaml(size);
   const manifestFile = path.join(dir, 'manifest.json');
   const started = performance.now();
+  const jsonSampleFile = listName(1);
   try {
     const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Manifest;
-    if (manifest.version === GENERATOR_VERSION && manifest.seed === seed && manifest.size === size) {
-      await stat(path.join(yamlDir, manifest.sampleFile));
-      // The reload benchmark edits this file and puts it back; make sure it is back, even after a crash.
-      const [first] = generateIncidents({ seed, count: 1 });
-      if (first) await writeFile(path.join(yamlDir, manifest.sampleFile), incidentYaml(first));
-      return { ...manifest, yamlDir, jsonDir, reused: true, generateMs: performance.now() - started };
+    if (
+      manifest.version === GENERATOR_VERSION &&
+      manifest.seed === seed &&
+      manifest.size === size &&
+      manifest.yamlFiles === (withYaml ? size : 0)
+    ) {
+      // The interactions drop an import beside the lists and remove it; gone, even after a crash.
+      await rm(path.join(jsonDir, IMPORT_FOLDER), { recursive: true, force: true });
+      // The reload benchmarks edit these files and put them back; make sure they are back, even after a crash.
+      const firstList = generateIncidents({ seed, count: Math.min(size, PER_LIST_FILE) });
+      const [first] = firstList;
+      if (!first) throw new Error('empty dataset');
+      await stat(path.join(jsonDir, jsonSampleFile));
+      await writeFile(path.join(jsonDir, jsonSampleFile), incidentsJson(firstList));
+      if (withYaml) {
+        await stat(path.join(yamlDir, manifest.sampleFile));
+        await writeFile(path.join(yamlDir, manifest.sampleFile), incidentYaml(first));
+      }
+      return {
+        ...manifest,
+        yamlDir: withYaml ? yamlDir : undefined,
+        jsonDir,
+        jsonSampleFile,
+        sampleId: first.id,
+        reused: true,
+        generateMs: performance.now() - started,
+      };
     }
   } catch {
     // No usable manifest: generate.
   }
   await rm(dir, { recursive: true, force: true });
-  const incidents = generateIncidents({ seed, count: size });
-  const years = new Set(incidents.map((i) => i.date.start.slice(0, 4)));
-  for (const year of years) await mkdir(path.join(yamlDir, 'incidents', year), { recursive: true });
   await mkdir(path.join(jsonDir, 'lists'), { recursive: true });
-
-  let yamlBytes = 0;
+  const years = new Set<string>();
   const fileOf = (incident: IncidentInput) =>
     path.join('incidents', incident.date.start.slice(0, 4), `${incident.id}.yaml`);
-  await writeAll(
-    incidents.map((incident) => async () => {
-      const text = incidentYaml(incident);
-      yamlBytes += Buffer.byteLength(text);
-      await writeFile(path.join(yamlDir, fileOf(incident)), text);
-    }),
-  );
+  let yamlBytes = 0;
   let jsonBytes = 0;
-  const lists: (() => Promise<void>)[] = [];
-  for (let from = 0; from < incidents.length; from += PER_LIST_FILE) {
-    const n = from / PER_LIST_FILE + 1;
-    const text = incidentsJson(incidents.slice(from, from + PER_LIST_FILE));
+  let jsonFiles = 0;
+  let first: IncidentInput | undefined;
+  let chunk: IncidentInput[] = [];
+  // One list at a time (and its YAML files): a million incidents are never all in memory.
+  const flush = async () => {
+    if (chunk.length === 0) return;
+    const list = chunk;
+    chunk = [];
+    jsonFiles += 1;
+    const text = incidentsJson(list);
     jsonBytes += Buffer.byteLength(text);
-    lists.push(() =>
-      writeFile(path.join(jsonDir, 'lists', `incidents-${String(n).padStart(5, '0')}.json`), text),
+    await writeFile(path.join(jsonDir, listName(jsonFiles)), text);
+    if (!withYaml) return;
+    for (const incident of list) {
+      const year = incident.date.start.slice(0, 4);
+      if (years.has(year)) continue;
+      years.add(year);
+      await mkdir(path.join(yamlDir, 'incidents', year), { recursive: true });
+    }
+    await writeAll(
+      list.map((incident) => async () => {
+        const yaml = incidentYaml(incident);
+        yamlBytes += Buffer.byteLength(yaml);
+        await writeFile(path.join(yamlDir, fileOf(incident)), yaml);
+      }),
     );
+  };
+  let lastLog = performance.now();
+  for (const incident of streamIncidents({ seed, count: size })) {
+    first ??= incident;
+    chunk.push(incident);
+    if (chunk.length === PER_LIST_FILE) {
+      await flush();
+      if (performance.now() - lastLog > 10_000) {
+        lastLog = performance.now();
+        log(`generated ${jsonFiles * PER_LIST_FILE} of ${size} incidents`);
+      }
+    }
   }
-  await writeAll(lists, 4);
-  const first = incidents[0];
+  await flush();
   if (!first) throw new Error('a dataset needs at least one incident');
   const manifest: Manifest = {
     version: GENERATOR_VERSION,
     seed,
     size,
-    yamlFiles: incidents.length,
+    yamlFiles: withYaml ? size : 0,
     yamlBytes,
-    jsonFiles: lists.length,
+    jsonFiles,
     jsonBytes,
-    sampleFile: fileOf(first),
+    sampleFile: withYaml ? fileOf(first) : '',
+    sampleId: first.id,
   };
   await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
-  return { ...manifest, yamlDir, jsonDir, reused: false, generateMs: performance.now() - started };
+  return {
+    ...manifest,
+    yamlDir: withYaml ? yamlDir : undefined,
+    jsonDir,
+    jsonSampleFile,
+    sampleId: first.id,
+    reused: false,
+    generateMs: performance.now() - started,
+  };
 }

@@ -1,20 +1,22 @@
-// Digest work that does not touch Discord: the tracker's first look at the data (the bot waits for it
+// Digest work that does not touch Discord: the tracker's first look at the index (the bot waits for it
 // before logging in), noting a day's changes, and composing digests from them.
 import path from 'node:path';
 import { composeDigest, selectDigestItems } from '../src/digest/compose.ts';
 import { IncidentTracker } from '../src/digest/tracker.ts';
-import { Catalog, type CatalogEntry } from '../src/incidents/catalog.ts';
+import { Catalog, incidentOf } from '../src/incidents/catalog.ts';
 import { type Incident, parseIncident } from '../src/incidents/schema.ts';
 import { createStateStore } from '../src/state/store.ts';
 import { generateIncident } from './generate.ts';
 import { type MemorySample, memorySample } from './load-phase.ts';
-import { type Latency, measure } from './stats.ts';
+import { type Latency, measureAsync } from './stats.ts';
 
 export interface DigestResult {
-  /** tracker.observe over the whole catalog on an empty SQLite store (start-up of a new bot). */
+  /** tracker.observe over the whole index on an empty SQLite store (start-up of a new bot). */
   firstObserveMs: number;
-  /** Process memory once the tracker holds a record of every incident (the bot keeps it). */
+  /** Process memory after that first observation (the records are in the store, not the heap). */
   memoryAfterObserve: MemorySample;
+  /** Writing a day's changes into the index (one transaction through Catalog.applyFile). */
+  writeChangesMs: number;
   /** tracker.observe after a day's changes: `added` new incidents and `changed` revised ones. */
   observeChangesMs: number;
   added: number;
@@ -32,33 +34,92 @@ export interface DigestResult {
   messages: number;
 }
 
-/** A day's changes: `added` new incidents, and `changed` existing ones with one more casualty claim. */
-export function dayOfChanges(catalog: Catalog, seed: number, added: number, changed: number): Catalog {
-  const entries: CatalogEntry[] = [...catalog.byId.values()];
-  for (let k = 0, made = 0; made < added; k++) {
+/**
+ * A day's changes, written into the index as a watcher's batch would be (one transaction): `added` new
+ * incidents in one new file, and `changed` existing ones with one more casualty claim (their files
+ * rewritten with the revision).
+ */
+export function dayOfChanges(catalog: Catalog, seed: number, added: number, changed: number): void {
+  const fresh: Incident[] = [];
+  for (let k = 0; fresh.length < added; k++) {
     const raw = generateIncident(seed, catalog.size + 1_000_000 + k);
-    if (catalog.byId.has(raw.id)) continue;
-    const parsed = parseIncident({ ...raw, date: { start: '2025-01-14' }, id: `${raw.id}-new` });
+    const id = `${raw.id}-new`;
+    if (catalog.has(id) || fresh.some((i) => i.id === id)) continue;
+    const parsed = parseIncident({ ...raw, date: { start: '2025-01-14' }, id });
     if (!parsed.ok) throw new Error(`generated an invalid incident: ${JSON.stringify(parsed.problems)}`);
-    entries.push({ incident: parsed.incident, file: `new/${parsed.incident.id}.yaml` });
-    made += 1;
+    fresh.push(parsed.incident);
   }
+  // Spread over the index: rowids are in build order.
+  const maxRow = (catalog.statement('SELECT max(rowid) FROM incidents').pluck().get() as number | null) ?? 0;
+  const holderAt = catalog.statement<[number], { id: string; file: string }>(
+    'SELECT id, file FROM incidents WHERE rowid >= ? ORDER BY rowid LIMIT 1',
+  );
+  const revisions = new Map<string, Map<string, number>>();
   for (let i = 0; i < changed && i < catalog.size; i++) {
-    const at = Math.floor((i * catalog.size) / changed);
-    const incident = catalog.incidents[at] as Incident;
-    const source = incident.sources[0]?.id ?? '';
-    const revised: Incident = {
-      ...incident,
-      casualties: [...incident.casualties, { claimant: 'Revised count', killed: { best: 3 + i }, source }],
-    };
-    const index = entries.findIndex((e) => e.incident.id === incident.id);
-    entries[index] = { incident: revised, file: entries[index]?.file ?? 'x.yaml' };
+    const row = holderAt.get(1 + Math.floor((i * maxRow) / changed));
+    if (!row) continue;
+    const ids = revisions.get(row.file) ?? new Map<string, number>();
+    ids.set(row.id, i);
+    revisions.set(row.file, ids);
   }
-  return new Catalog(entries);
+  const fileIncidents = catalog.statement<[string], { body: string }>(
+    'SELECT body FROM incidents WHERE file = ? ORDER BY ord',
+  );
+  catalog.transaction(() => {
+    const file = path.join(catalog.meta('data_dir') ?? '.', 'bench-day', 'new-incidents.json');
+    catalog.applyFile(
+      {
+        path: file,
+        display: 'bench-day/new-incidents.json',
+        size: 0,
+        mtimeMs: Date.now(),
+        ino: 0,
+        hash: 'day',
+      },
+      { file: 'bench-day/new-incidents.json', incidents: fresh, problems: [] },
+    );
+    for (const [filePath, ids] of revisions) {
+      const record = catalog.fileRecord(filePath);
+      if (!record) throw new Error(`the index has incidents of ${filePath} but no record of it`);
+      const incidents = fileIncidents.all(filePath).map((row) => {
+        const incident = incidentOf(row);
+        const n = ids.get(incident.id);
+        if (n === undefined) return incident;
+        const source = incident.sources[0]?.id ?? '';
+        return {
+          ...incident,
+          casualties: [
+            ...incident.casualties,
+            { claimant: 'Revised count', killed: { best: 3 + n }, source },
+          ],
+        };
+      });
+      catalog.applyFile(
+        { ...record, hash: `${record.hash}+day` },
+        { file: record.display, incidents, problems: [] },
+      );
+    }
+  });
 }
 
-export async function measureDigests(catalog: Catalog, seed: number, workDir: string): Promise<DigestResult> {
-  const store = createStateStore(`sqlite://${path.join(workDir, `tracker-${catalog.size}.sqlite`)}`);
+/**
+ * The tracker over the index the json phase built (opened as the bot opens it: nothing rebuilt), on an
+ * empty state store: its first look at every incident, a day's changes, and digests composed from them.
+ */
+export async function measureDigests(
+  indexPath: string,
+  dataDir: string,
+  seed: number,
+  /** A new SQLite state store; the interactions' bot starts over it afterwards, as a restarted bot. */
+  storePath: string,
+): Promise<DigestResult> {
+  const catalog = Catalog.open(indexPath, {
+    dataDir,
+    onRebuild: (reason) => {
+      throw new Error(`the digest phase would rebuild the index: ${reason}`);
+    },
+  });
+  const store = createStateStore(`sqlite://${storePath}`);
   try {
     const tracker = new IncidentTracker(store);
     const t0 = performance.now();
@@ -68,39 +129,45 @@ export async function measureDigests(catalog: Catalog, seed: number, workDir: st
     const cursor = tracker.lastObservedAt;
     const added = Math.min(50, Math.max(1, Math.floor(catalog.size / 20)));
     const changed = Math.min(10, Math.max(1, Math.floor(catalog.size / 100)));
-    const next = dayOfChanges(catalog, seed, added, changed);
+    const w0 = performance.now();
+    dayOfChanges(catalog, seed, added, changed);
+    const writeChangesMs = performance.now() - w0;
     const t1 = performance.now();
-    await tracker.observe(next);
+    await tracker.observe(catalog);
     const observeChangesMs = performance.now() - t1;
     const asOf = tracker.lastObservedAt;
-    const record = (id: string) => tracker.record(id);
-    const compose = (since: number | undefined, countries: string[]) => () =>
-      composeDigest({
+    const compose = (since: number | undefined, countries: string[]) => async () => {
+      const ids = since === undefined ? [] : await tracker.changedSince(since, asOf);
+      const records = await tracker.records(ids);
+      const selection = selectDigestItems(catalog, records, since, asOf, countries, ids);
+      return composeDigest({
         title: 'Morning briefing',
         timezone: 'Europe/Berlin',
-        items: selectDigestItems(next, record, since, asOf, countries, (from, to) =>
-          tracker.changedSince(from, to),
-        ),
+        ...selection,
         since,
         asOf,
         whenEmpty: 'quiet',
       });
+    };
     const options = { iterations: 100, budgetMs: 3000, minIterations: 5 };
-    const messages = compose(cursor, [])()?.messages.length ?? 0;
+    const regular = await compose(cursor, [])();
+    const messages = regular?.messages.length ?? 0;
     return {
       firstObserveMs,
       memoryAfterObserve,
+      writeChangesMs,
       observeChangesMs,
       added,
       changed,
       messages,
       compose: {
-        regular: measure(compose(cursor, []), options),
-        regularCountries: measure(compose(cursor, ['Syria', 'IRQ']), options),
-        first: measure(compose(undefined, []), options),
+        regular: await measureAsync(compose(cursor, []), options),
+        regularCountries: await measureAsync(compose(cursor, ['Syria', 'IRQ']), options),
+        first: await measureAsync(compose(undefined, []), options),
       },
     };
   } finally {
     await store.close();
+    catalog.close();
   }
 }

@@ -109,16 +109,22 @@ export interface GenerateOptions {
 
 /** Generates `count` valid incidents; ids are unique (a suffix separates same-day, same-place events). */
 export function generateIncidents({ seed, count }: GenerateOptions): IncidentInput[] {
+  return [...streamIncidents({ seed, count })];
+}
+
+/**
+ * The incidents of generateIncidents one at a time: a dataset of 1,000,000 is written without holding
+ * them all (only their ids are kept, to keep them unique).
+ */
+export function* streamIncidents({ seed, count }: GenerateOptions): Generator<IncidentInput> {
   const ids = new Set<string>();
-  const out: IncidentInput[] = [];
   for (let i = 0; i < count; i++) {
     const incident = generateIncident(seed, i);
     let id = incident.id;
     for (let n = 2; ids.has(id); n++) id = `${incident.id}-${n}`;
     ids.add(id);
-    out.push(id === incident.id ? incident : { ...incident, id });
+    yield id === incident.id ? incident : { ...incident, id };
   }
-  return out;
 }
 
 export function generateIncident(seed: number, index: number): IncidentInput {

@@ -1,11 +1,10 @@
-// Cold loads against their floor. Each phase runs in a fresh child process (see child.ts), so a load
-// is cold: no earlier load's heap, caches or indexes.
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+// Cold builds of the index against their floor, and reloads. Each phase runs in a fresh child process
+// (see child.ts), so a build is cold: no earlier build's heap or caches, and a fresh index file.
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Catalog } from '../src/incidents/catalog.ts';
-import { LiveCatalog } from '../src/incidents/live.ts';
-import { loadCatalog } from '../src/incidents/load.ts';
+import { LiveCatalog, type Snapshot } from '../src/incidents/live.ts';
 import {
   getIncident,
   latest,
@@ -47,8 +46,12 @@ export async function readAndParseFloor(dir: string): Promise<FloorResult> {
 
 /** True once the catalog answers what /latest and /incident need. */
 function answers(catalog: Catalog): boolean {
-  const newest = latest(catalog, { count: 5 }, BENCH_NOW).items[0];
-  return newest !== undefined && getIncident(catalog, newest.id) === newest;
+  try {
+    const newest = latest(catalog, { count: 5 }, BENCH_NOW).items[0];
+    return newest !== undefined && getIncident(catalog, newest.id).id === newest.id;
+  } catch {
+    return false; // an empty index answers with a UserError
+  }
 }
 
 export interface MemorySample {
@@ -76,61 +79,141 @@ export function memorySample(): MemorySample {
   };
 }
 
-export interface JsonLoadResult {
+export interface BuildResult {
+  /**
+   * From `LiveCatalog.begin()` (as the bot starts) on a folder without an index to the first /latest
+   * answer: from the incidents indexed so far, while the build goes on.
+   */
   firstAnswerMs: number;
+  /** To the end of the first sync (`ready`: every incident indexed) and a /search answered: the cold build. */
   searchReadyMs: number;
+  /** After that, the lists autocomplete and /about keep (warmIndexes). */
+  warmMs: number;
   incidents: number;
   problems: number;
-  memory: { baseline: MemorySample; afterLoad: MemorySample; afterIndexes: MemorySample };
+  /** The index file (and its WAL) on disk once built. */
+  indexBytes: number;
+  memory: { baseline: MemorySample; afterBuild: MemorySample };
 }
 
-/** `loadCatalog` (what `sitrep validate` and `run` use) over the JSON list files, then every index. */
-export async function loadJson(dir: string): Promise<{ result: JsonLoadResult; catalog: Catalog }> {
+/** Snapshots as they come: a reload waits for the one that shows its edit. */
+export class SnapshotFeed {
+  private readonly listeners = new Set<(snapshot: Snapshot) => void>();
+
+  readonly onChange = (snapshot: Snapshot): void => {
+    for (const listener of this.listeners) listener(snapshot);
+  };
+
+  /** Resolves with the first snapshot (from now on) for which `test` holds. */
+  until(test: (snapshot: Snapshot) => boolean, timeoutMs = 120_000): Promise<Snapshot> {
+    return new Promise<Snapshot>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners.delete(listener);
+        reject(new Error(`no snapshot showed the change within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener = (snapshot: Snapshot) => {
+        let ok = false;
+        try {
+          ok = test(snapshot);
+        } catch {
+          ok = false;
+        }
+        if (!ok) return;
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        resolve(snapshot);
+      };
+      this.listeners.add(listener);
+    });
+  }
+}
+
+/** The index file and the files SQLite keeps beside it. */
+export async function removeIndex(indexPath: string): Promise<void> {
+  for (const suffix of ['', '-wal', '-shm']) await rm(`${indexPath}${suffix}`, { force: true });
+}
+
+async function indexBytes(indexPath: string): Promise<number> {
+  let bytes = 0;
+  for (const suffix of ['', '-wal']) {
+    try {
+      bytes += (await stat(`${indexPath}${suffix}`)).size;
+    } catch {
+      // no WAL (checkpointed)
+    }
+  }
+  return bytes;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The bot's own path over `dir` with no index yet: `LiveCatalog.begin()` builds it at `indexPath`. Times
+ * the first /latest answer (partial, during the build) and the moment the whole folder is in the index
+ * and /search answers.
+ */
+export async function coldBuild(
+  dir: string,
+  indexPath: string,
+  expected: number,
+): Promise<{ result: BuildResult; live: LiveCatalog; feed: SnapshotFeed }> {
+  await removeIndex(indexPath);
   const baseline = memorySample();
+  const feed = new SnapshotFeed();
+  const live = new LiveCatalog(dir, { indexPath, pollMs: 0, debounceMs: 0, onChange: feed.onChange });
   const started = performance.now();
-  const loaded = await loadCatalog(dir);
-  if (!answers(loaded.catalog)) throw new Error('the loaded catalog does not answer /latest');
-  const firstAnswerMs = performance.now() - started;
-  const afterLoad = memorySample();
+  // As the bot starts: begin() serves the index at once and builds it in the background, answering from
+  // what is indexed so far (the snapshot says `building`); `ready` is the end of the build.
+  live.begin();
+  let firstAnswerMs: number | undefined;
+  const built = live.ready.then(() => {
+    firstAnswerMs ??= performance.now() - started;
+  });
+  while (firstAnswerMs === undefined) {
+    if (answers(live.snapshot.catalog)) firstAnswerMs = performance.now() - started;
+    else await Promise.race([sleep(5), built]);
+  }
+  await built;
+  const catalog = live.snapshot.catalog;
+  if (catalog.size !== expected) throw new Error(`the index holds ${catalog.size} of ${expected} incidents`);
+  if (live.snapshot.building) throw new Error('the index still says it is building after the first sync');
+  if (searchIncidents(catalog, { query: 'hospital' }, BENCH_NOW).items.length === 0) {
+    throw new Error('the index does not answer /search');
+  }
+  const searchReadyMs = performance.now() - started;
   const warmStarted = performance.now();
-  await warmIndexes(loaded.catalog);
-  const searchReadyMs = firstAnswerMs + (performance.now() - warmStarted);
-  const afterIndexes = memorySample();
+  await warmIndexes(catalog);
+  const warmMs = performance.now() - warmStarted;
+  const afterBuild = memorySample();
   return {
-    catalog: loaded.catalog,
+    live,
+    feed,
     result: {
       firstAnswerMs,
       searchReadyMs,
-      incidents: loaded.catalog.size,
-      problems: loaded.problems.length,
-      memory: { baseline, afterLoad, afterIndexes },
+      warmMs,
+      incidents: catalog.size,
+      problems: live.snapshot.problems.length,
+      indexBytes: await indexBytes(indexPath),
+      memory: { baseline, afterBuild },
     },
   };
 }
 
 export interface ReloadResult {
-  /** From writing the file to the new snapshot, through the folder watcher (no debounce). */
+  /** Which file was edited: one incident's YAML file, or a JSON list of 1,000. */
+  file: 'yaml' | 'json';
+  /** From writing the file (an atomic save) to /incident showing the edit, through the folder watcher. */
   watchMs: number;
-  /** An explicit `refresh()` (full rescan) after one file changed. */
+  /** An explicit `refresh()` (full rescan: list and stat every file) after one file changed. */
   refreshMs: number;
   /** `refresh()` when nothing changed: the cost of noticing nothing. */
   noopRefreshMs: number;
-  /** The first call of each query on the reloaded catalog (lazy indexes are rebuilt by it). */
+  /** The first call of each query after the reload. */
   firstQueryMs: { latest: number; incident: number; autocomplete: number; search: number };
-  /** After another reload, building every index of the new catalog (warmIndexes). */
+  /** After another reload, warmIndexes (the lists autocomplete and /about keep). */
   rewarmMs: number;
 }
-
-export interface YamlLoadResult {
-  /** `LiveCatalog.start()`, what the bot awaits before it logs in: load, validate, catalog, watcher. */
-  firstAnswerMs: number;
-  searchReadyMs: number;
-  incidents: number;
-  problems: number;
-  reload: ReloadResult;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Writes like an editor's safe save (a temporary file renamed into place): never seen half-written. */
 async function saveAtomically(file: string, text: string): Promise<void> {
@@ -139,53 +222,49 @@ async function saveAtomically(file: string, text: string): Promise<void> {
   await rename(temporary, file);
 }
 
-/** The bot's own path over one file per incident, then the reload of one edited file. */
-export async function loadYamlLive(dir: string, sampleFile: string): Promise<YamlLoadResult> {
-  let waiter: { file: string; resolve: (catalog: Catalog) => void } | undefined;
-  const file = path.join(dir, sampleFile);
-  const live = new LiveCatalog(dir, {
-    pollMs: 0,
-    debounceMs: 0,
-    onChange: (snapshot, changed) => {
-      if (waiter && changed.some((c) => path.resolve(c) === waiter?.file)) waiter.resolve(snapshot.catalog);
-    },
-  });
-  const started = performance.now();
-  const first = await live.start();
-  if (!answers(first.catalog)) throw new Error('the live catalog does not answer /latest');
-  const firstAnswerMs = performance.now() - started;
-  const warmStarted = performance.now();
-  await warmIndexes(first.catalog);
-  const searchReadyMs = firstAnswerMs + (performance.now() - warmStarted);
+/**
+ * Edits the incident `id` in `file` (its summary starts with "Revised (n).") and times until answers show
+ * it; then a full refresh, a refresh with nothing changed, and the file put back (the index follows, so a
+ * warm restart afterwards finds nothing changed).
+ */
+export async function measureReload(
+  live: LiveCatalog,
+  feed: SnapshotFeed,
+  file: string,
+  id: string,
+): Promise<ReloadResult> {
+  const kind = file.endsWith('.json') ? 'json' : 'yaml';
+  const original = await readFile(file, 'utf8');
+  const edited = (n: number) => {
+    const text =
+      kind === 'json'
+        ? original.replace('"summary":"', `"summary":"Revised (${n}). `)
+        : original.replace(/^summary: >-\n/m, `summary: >-\n  Revised (${n}).\n`);
+    if (text === original) throw new Error(`could not edit the summary in ${file}`);
+    return text;
+  };
+  const shows = (n: number) => (snapshot: Snapshot) =>
+    getIncident(snapshot.catalog, id).summary.startsWith(`Revised (${n}).`);
   // The watcher may report the files it found when it started: let that settle first.
   await sleep(100);
   await live.refresh();
-
-  const original = await readFile(file, 'utf8');
-  const edited = (n: number) => original.replace(/^summary: >-\n/m, `summary: >-\n  Revised (${n}).\n`);
   const reload = async (n: number): Promise<{ catalog: Catalog; ms: number }> => {
-    const changed = new Promise<Catalog>((resolve) => {
-      waiter = { file, resolve };
-    });
+    const changed = feed.until(shows(n));
     const t0 = performance.now();
     await saveAtomically(file, edited(n));
-    const catalog = await changed;
-    const ms = performance.now() - t0;
-    waiter = undefined;
-    return { catalog, ms };
+    const snapshot = await changed;
+    return { catalog: snapshot.catalog, ms: performance.now() - t0 };
   };
   try {
     const { catalog: reloaded, ms: watchMs } = await reload(1);
-
     const time = (fn: () => unknown) => {
       const t = performance.now();
       fn();
       return performance.now() - t;
     };
-    const newest = reloaded.incidents[0];
     const firstQueryMs = {
       latest: time(() => latest(reloaded, { count: 5 }, BENCH_NOW)),
-      incident: time(() => getIncident(reloaded, newest?.id ?? '')),
+      incident: time(() => getIncident(reloaded, id)),
       autocomplete: time(() => suggestIncidents(reloaded, 'shel')),
       search: time(() => searchIncidents(reloaded, { query: 'hospital' }, BENCH_NOW)),
     };
@@ -194,24 +273,44 @@ export async function loadYamlLive(dir: string, sampleFile: string): Promise<Yam
     await warmIndexes(again);
     const rewarmMs = performance.now() - rewarmStarted;
 
-    live.stop();
-    await sleep(50);
+    // An explicit refresh: the watcher must not pick the edit up first, so it is written while the
+    // refresh is the next thing to run (debounce 0 still waits for a timer).
     await saveAtomically(file, edited(3));
     const r0 = performance.now();
     await live.refresh();
     const refreshMs = performance.now() - r0;
+    if (!shows(3)(live.snapshot)) throw new Error('refresh() did not pick up the edit');
+    await sleep(50);
+    await live.refresh();
     const n0 = performance.now();
     await live.refresh();
     const noopRefreshMs = performance.now() - n0;
-    return {
-      firstAnswerMs,
-      searchReadyMs,
-      incidents: first.catalog.size,
-      problems: first.problems.length,
-      reload: { watchMs, refreshMs, noopRefreshMs, firstQueryMs, rewarmMs },
-    };
+    return { file: kind, watchMs, refreshMs, noopRefreshMs, firstQueryMs, rewarmMs };
   } finally {
-    live.stop();
     await saveAtomically(file, original);
+    await sleep(50);
+    await live.refresh();
+  }
+}
+
+export interface YamlLoadResult {
+  build: BuildResult;
+  reload: ReloadResult;
+}
+
+/** The YAML folder: cold build, then the reload of one edited incident file. */
+export async function loadYamlLive(
+  dir: string,
+  indexPath: string,
+  expected: number,
+  sampleFile: string,
+  sampleId: string,
+): Promise<YamlLoadResult> {
+  const { result, live, feed } = await coldBuild(dir, indexPath, expected);
+  try {
+    const reload = await measureReload(live, feed, path.join(dir, sampleFile), sampleId);
+    return { build: result, reload };
+  } finally {
+    await live.close();
   }
 }

@@ -6,9 +6,27 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { QueryRunOptions } from './query-phase.ts';
 
 export type PhaseRequest =
-  | { phase: 'floor'; yamlDir: string; jsonDir: string }
-  | { phase: 'yaml'; yamlDir: string; sampleFile: string }
-  | { phase: 'json'; jsonDir: string; seed: number; queries: QueryRunOptions; workDir: string };
+  | { phase: 'floor'; yamlDir: string | undefined; jsonDir: string }
+  | {
+      phase: 'yaml';
+      yamlDir: string;
+      indexPath: string;
+      expected: number;
+      sampleFile: string;
+      sampleId: string;
+    }
+  | {
+      phase: 'json';
+      jsonDir: string;
+      indexPath: string;
+      expected: number;
+      /** The list file holding `sampleId`, relative to jsonDir: the reload edits it. */
+      sampleFile: string;
+      sampleId: string;
+      seed: number;
+      queries: QueryRunOptions;
+    }
+  | { phase: 'digest'; jsonDir: string; indexPath: string; seed: number; storePath: string };
 
 export type PhaseResponse = { ok: true; result: unknown } | { ok: false; error: string };
 

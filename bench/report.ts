@@ -1,10 +1,11 @@
 // The bench report as a plain-text table: one column per dataset size, then the targets.
+import { YAML_MAX_SIZE } from './dataset.ts';
 import type { Latency } from './stats.ts';
 import type { BenchReport, SizeReport } from './types.ts';
 
 const ms = (value: number) =>
   value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
-const x = (value: number) => `${value.toFixed(value >= 10 ? 0 : 1)}×`;
+const x = (value: number) => `${value.toFixed(value >= 10 ? 0 : value >= 1 ? 1 : 2)}×`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(bytes >= 100 * 1024 * 1024 ? 0 : 1)} MB`;
 const lat = (l: Latency) => `${ms(l.p50)} / ${ms(l.p99)}`;
 const sizeLabel = (n: number) => (n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
@@ -84,40 +85,125 @@ export function formatReport(report: BenchReport): string {
 
 /** The tables with one column per dataset size. */
 function sizeTables(sizes: readonly SizeReport[]): string[] {
+  const dash = '-';
+  const yamlOnly = (s: SizeReport, cell: (s: SizeReport) => string) => (s.dataset.yaml ? cell(s) : dash);
+  const warmRow = (
+    format: 'yaml' | 'json',
+    command: 'latest' | 'search',
+  ): [string, (s: SizeReport) => string] => [
+    `${format.toUpperCase()} ${command === 'latest' ? '/latest' : '/search of a rare word'}`,
+    (s) => {
+      const w = s.warm[format];
+      if (!w) return dash;
+      const c = w[command];
+      return `${ms(c.total.p50)} (${x(command === 'latest' ? w.latestRatio : w.searchRatio)})`;
+    },
+  ];
+  const breakdown = (
+    format: 'yaml' | 'json',
+    command: 'latest' | 'search',
+  ): [string, (s: SizeReport) => string] => [
+    '  boot · imports · start() · answer',
+    (s) => {
+      const c = s.warm[format]?.[command];
+      return c
+        ? `${ms(c.bootMs)} · ${ms(c.importsMs - c.bootMs)} · ${ms(c.startMs)} · ${ms(c.answerMs)}`
+        : dash;
+    },
+  ];
+  const cliRow = (
+    format: 'yaml' | 'json',
+    command: 'latest' | 'search',
+  ): [string, (s: SizeReport) => string] => [
+    `sitrep run "/${command === 'latest' ? 'latest' : 'search <rare>'}" (${format.toUpperCase()}), to exit`,
+    (s) => {
+      const w = s.warm[format];
+      const l = w?.cli?.[command];
+      return w && l ? `${ms(l.p50)} (${x(l.p50 / w.floorMs)})` : dash;
+    },
+  ];
   const out: string[] = [
     table('Data', sizes, [
-      ['YAML files (one per incident)', (s) => `${s.dataset.yamlFiles} · ${mb(s.dataset.yamlBytes)}`],
+      [
+        'YAML files (one per incident)',
+        (s) => yamlOnly(s, () => `${s.dataset.yamlFiles} · ${mb(s.dataset.yamlBytes)}`),
+      ],
       ['JSON list files (1,000 each)', (s) => `${s.dataset.jsonFiles} · ${mb(s.dataset.jsonBytes)}`],
+      ['index on disk (JSON lists)', (s) => mb(s.memory.indexBytes)],
       ['files with problems', (s) => String(s.problems)],
     ]),
+  ];
+  const jsonOnly = sizes.filter((s) => !s.dataset.yaml).map((s) => sizeLabel(s.size));
+  if (jsonOnly.length > 0)
+    out.push(
+      `(at ${jsonOnly.join(', ')}: JSON lists only; one YAML file per incident is generated up to ${sizeLabel(YAML_MAX_SIZE)})`,
+    );
+  out.push(
     '',
-    table('Cold load, ms (× the floor)', sizes, [
-      ['YAML floor: read + parse', (s) => ms(s.load.yaml.floorMs)],
+    table('Cold build of the index, ms (× the floor)', sizes, [
+      ['YAML floor: read + parse', (s) => (s.load.yaml ? ms(s.load.yaml.floorMs) : dash)],
       [
-        'YAML first answer (LiveCatalog.start)',
-        (s) => `${ms(s.load.yaml.firstAnswerMs)} (${x(s.load.yaml.firstAnswerRatio)})`,
+        'YAML first /latest, during the build',
+        (s) => (s.load.yaml ? `${ms(s.load.yaml.firstAnswerMs)} (${x(s.load.yaml.firstAnswerRatio)})` : dash),
       ],
-      ['YAML search ready', (s) => `${ms(s.load.yaml.searchReadyMs)} (${x(s.load.yaml.searchReadyRatio)})`],
+      [
+        'YAML all indexed, /search answers',
+        (s) => (s.load.yaml ? `${ms(s.load.yaml.searchReadyMs)} (${x(s.load.yaml.searchReadyRatio)})` : dash),
+      ],
       ['JSON floor: read + parse', (s) => ms(s.load.json.floorMs)],
       [
-        'JSON first answer (loadCatalog)',
+        'JSON first /latest, during the build',
         (s) => `${ms(s.load.json.firstAnswerMs)} (${x(s.load.json.firstAnswerRatio)})`,
       ],
-      ['JSON search ready', (s) => `${ms(s.load.json.searchReadyMs)} (${x(s.load.json.searchReadyRatio)})`],
+      [
+        'JSON all indexed, /search answers',
+        (s) => `${ms(s.load.json.searchReadyMs)} (${x(s.load.json.searchReadyRatio)})`,
+      ],
+      ['then warmIndexes (JSON)', (s) => ms(s.load.json.warmIndexesMs)],
     ]),
     '',
-    table('Reload of one changed YAML file, ms', sizes, [
-      ['through the watcher', (s) => ms(s.reload.watchMs)],
-      ['refresh() (full rescan)', (s) => ms(s.reload.refreshMs)],
-      ['refresh() with nothing changed', (s) => ms(s.reload.noopRefreshMs)],
-      ['then first /latest', (s) => ms(s.reload.firstQueryMs.latest)],
-      ['then first /incident', (s) => ms(s.reload.firstQueryMs.incident)],
-      ['then first autocomplete', (s) => ms(s.reload.firstQueryMs.autocomplete)],
-      ['then first /search', (s) => ms(s.reload.firstQueryMs.search)],
-      ['after another reload, every index', (s) => ms(s.reload.rewarmMs)],
+    table(
+      'Warm restart: a fresh process, index built, nothing changed; ms to the answer (× the floor)',
+      sizes,
+      [
+        ['ran', (s) => (s.warm.json ? (s.warm.json.compiled ? 'dist/ (compiled)' : 'sources (tsx)') : dash)],
+        warmRow('yaml', 'latest'),
+        breakdown('yaml', 'latest'),
+        warmRow('yaml', 'search'),
+        breakdown('yaml', 'search'),
+        warmRow('json', 'latest'),
+        breakdown('json', 'latest'),
+        warmRow('json', 'search'),
+        breakdown('json', 'search'),
+        cliRow('yaml', 'latest'),
+        cliRow('yaml', 'search'),
+        cliRow('json', 'latest'),
+        cliRow('json', 'search'),
+        [
+          'the rare word (incidents with it)',
+          (s) => `${s.searchWords.rare.word} (${s.searchWords.rare.incidents})`,
+        ],
+      ],
+    ),
+    '',
+    table('Reload of one changed file, ms', sizes, [
+      ['YAML incident, watcher → answers show it', (s) => (s.reload.yaml ? ms(s.reload.yaml.watchMs) : dash)],
+      ['JSON list file, watcher → answers', (s) => ms(s.reload.json.watchMs)],
+      ['YAML refresh() (full rescan)', (s) => (s.reload.yaml ? ms(s.reload.yaml.refreshMs) : dash)],
+      ['JSON refresh() (full rescan)', (s) => ms(s.reload.json.refreshMs)],
+      [
+        'YAML refresh() with nothing changed',
+        (s) => (s.reload.yaml ? ms(s.reload.yaml.noopRefreshMs) : dash),
+      ],
+      ['JSON refresh() with nothing changed', (s) => ms(s.reload.json.noopRefreshMs)],
+      ['then first /latest (JSON)', (s) => ms(s.reload.json.firstQueryMs.latest)],
+      ['then first /incident', (s) => ms(s.reload.json.firstQueryMs.incident)],
+      ['then first autocomplete', (s) => ms(s.reload.json.firstQueryMs.autocomplete)],
+      ['then first /search', (s) => ms(s.reload.json.firstQueryMs.search)],
+      ['after another reload, warmIndexes', (s) => ms(s.reload.json.rewarmMs)],
     ]),
     '',
-  ];
+  );
   const names = Object.keys(sizes[0]?.queries ?? {});
   out.push(
     table(
@@ -165,6 +251,27 @@ function sizeTables(sizes: readonly SizeReport[]): string[] {
           },
         ]),
         ['bot RSS', (s) => (s.interaction ? mb(s.interaction.botRss) : '-')],
+        [
+          'new incidents dropped in · indexed in, ms',
+          (s) => {
+            const i = s.interaction?.importWhileAnswering;
+            return i ? `${i.incidents} · ${ms(i.indexedMs)}` : '-';
+          },
+        ],
+        [
+          '  answers meanwhile: n · p50 / p99 · max',
+          (s) => {
+            const i = s.interaction?.importWhileAnswering;
+            return i ? `${i.answers.n} · ${lat(i.answers)} · ${ms(i.answers.max)}` : '-';
+          },
+        ],
+        [
+          '  slowest ack · over 3 s · failed',
+          (s) => {
+            const i = s.interaction?.importWhileAnswering;
+            return i ? `${ms(i.maxAckMs)} · ${i.over3s} · ${i.failed}` : '-';
+          },
+        ],
       ]),
       '',
     );
@@ -172,19 +279,26 @@ function sizeTables(sizes: readonly SizeReport[]): string[] {
   out.push(
     table('Digests', sizes, [
       ['tracker: first look at every incident, ms', (s) => ms(s.digest.firstObserveMs)],
+      ["a day's changes written into the index, ms", (s) => ms(s.digest.writeChangesMs)],
       ['tracker: a day of changes, ms', (s) => ms(s.digest.observeChangesMs)],
       ['compose regular digest p50 / p99, ms', (s) => lat(s.digest.compose.regular)],
       ['  … for two countries', (s) => lat(s.digest.compose.regularCountries)],
       ['compose first digest p50 / p99, ms', (s) => lat(s.digest.compose.first)],
     ]),
     '',
-    table('Memory after load (per 10k incidents)', sizes, [
-      ['JSON on disk', (s) => mb(s.memory.per10k.json)],
-      ['heap: catalog only', (s) => mb(s.memory.per10k.heapCatalog)],
-      ['heap: with every index', (s) => mb(s.memory.per10k.heapIndexed)],
-      ['heap: and the digest tracker', (s) => mb(s.memory.per10k.heapWithTracker)],
-      ['RSS growth with every index', (s) => mb(s.memory.per10k.rss)],
-      ['heap with indexes / JSON', (s) => x(s.memory.heapToJson)],
+    table('Memory', sizes, [
+      ['JSON on disk', (s) => mb(s.memory.jsonBytes)],
+      ['index on disk', (s) => mb(s.memory.indexBytes)],
+      ['RSS: modules loaded, before the build', (s) => mb(s.memory.rssBaseline)],
+      ['RSS: after the cold build', (s) => mb(s.memory.rssAfterBuild)],
+      ['RSS: after the queries', (s) => mb(s.memory.rssAfterQueries)],
+      ['RSS: and the handlers (rendering, charts)', (s) => mb(s.memory.rssAfterHandlers)],
+      ['heap + external at that point', (s) => mb(s.memory.heapAfterHandlers)],
+      [
+        'RSS: warm-started process after /search',
+        (s) => (s.memory.rssWarm === null ? dash : mb(s.memory.rssWarm)),
+      ],
+      ["RSS: after the tracker's first look", (s) => mb(s.memory.rssAfterObserve)],
     ]),
     '',
   );

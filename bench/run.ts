@@ -1,31 +1,40 @@
 // `sitrep bench` as a function: generates (or reuses) the datasets, runs every phase, and returns one
 // report object. The CLI prints it as a table or as JSON; the test checks its shape.
+import { rm } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import type { Standin, StandinOptions } from '../tests/discord/standin.ts';
-import { ensureDataset } from './dataset.ts';
+import { ensureDataset, YAML_MAX_SIZE } from './dataset.ts';
 import type { DigestResult } from './digest-phase.ts';
 import { measureFanout } from './fanout.ts';
 import { type InteractionResult, type InteractionSample, measureInteractions } from './interaction.ts';
-import type { FloorResult, JsonLoadResult, MemorySample, YamlLoadResult } from './load-phase.ts';
+import type { BuildResult, FloorResult, MemorySample, ReloadResult, YamlLoadResult } from './load-phase.ts';
 import { runPhase } from './phase.ts';
-import type { QueryResult } from './query-phase.ts';
+import type { QueryResult, SearchWords } from './query-phase.ts';
 import { measureStartup, type StartupResult } from './startup.ts';
 import { ratio } from './stats.ts';
 import { evaluateTargets } from './targets.ts';
-import type { BenchReport, LoadFigures, MemoryFigures, SizeReport } from './types.ts';
+import type { BenchReport, LoadFigures, SizeReport, WarmFigures } from './types.ts';
+import { measureWarmRestarts } from './warm.ts';
 
 export interface BenchOptions {
   sizes: number[];
   seed: number;
   /** Where datasets are written (and reused by later runs with the same seed). */
   dataRoot: string;
-  /** Scratch space: state stores, the fan-out's data folder. */
+  /** Scratch space: the indexes (removed after each size), state stores, the fan-out's data folder. */
   workDir: string;
   queryIterations: number;
+  /** Fresh processes per warm restart command (after one untimed run); default 3. */
+  warmRepetitions?: number;
   /** Time budget per query case and kind (the naive scans are slow at 100k). */
   queryBudgetMs: number;
   interaction: { iterations: number } | false;
+  /**
+   * After the interactions, new incidents dropped into the bot's data folder while it answers: at most
+   * this many (default 100,000, the issue's import; never more than the size); 0 skips it.
+   */
+  importIncidents?: number;
   fanout: { size: number; digests: number; perSecond: number; added: number } | false;
   cpuProfileDir?: string | undefined;
   /** Only the fan-out (for working on it): no per-size loads, queries or interactions. */
@@ -38,9 +47,12 @@ export interface BenchOptions {
 }
 
 interface JsonPhaseResult {
-  load: JsonLoadResult;
+  build: BuildResult;
+  afterQueries: MemorySample;
+  afterHandlers: MemorySample;
   queries: Record<string, QueryResult>;
-  digest: DigestResult;
+  reload: ReloadResult;
+  words: SearchWords;
   sample: InteractionSample;
 }
 
@@ -72,48 +84,124 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const phaseOptions = { ...phase, log: (line: string) => log(`  ${line}`) };
   for (const size of options.fanoutOnly || options.startupOnly ? [] : options.sizes) {
     log(`[${size}] dataset`);
-    const dataset = await ensureDataset(options.dataRoot, options.seed, size);
-    log(`[${size}] ${dataset.reused ? 'reused' : 'generated'} ${dataset.yamlDir}, ${dataset.jsonDir}; floor`);
-    const floor = await runPhase<{ yaml: FloorResult; json: FloorResult }>(
-      { phase: 'floor', yamlDir: dataset.yamlDir, jsonDir: dataset.jsonDir },
+    const dataset = await ensureDataset(options.dataRoot, options.seed, size, (line) => log(`  ${line}`));
+    const yamlDir = dataset.yamlDir;
+    log(
+      `[${size}] ${dataset.reused ? 'reused' : 'generated'} ${yamlDir ?? `no YAML files (JSON lists only above ${YAML_MAX_SIZE})`}, ${dataset.jsonDir}; floor`,
+    );
+    const floor = await runPhase<{ yaml: FloorResult | null; json: FloorResult }>(
+      { phase: 'floor', yamlDir, jsonDir: dataset.jsonDir },
       phaseOptions,
     );
-    log(`[${size}] YAML files through LiveCatalog, and a reload`);
-    const yaml = await runPhase<YamlLoadResult>(
-      { phase: 'yaml', yamlDir: dataset.yamlDir, sampleFile: dataset.sampleFile },
-      phaseOptions,
-    );
-    log(`[${size}] JSON lists: load, memory, queries, digests`);
+    const indexOf = (format: string) => path.join(options.workDir, `index-${format}-${size}.sqlite`);
+    const storeOf = (format: string) => path.join(options.workDir, `store-${format}-${size}.sqlite`);
+    let yaml: YamlLoadResult | null = null;
+    if (yamlDir !== undefined) {
+      log(`[${size}] YAML files: cold build of the index (LiveCatalog), and a reload`);
+      yaml = await runPhase<YamlLoadResult>(
+        {
+          phase: 'yaml',
+          yamlDir,
+          indexPath: indexOf('yaml'),
+          expected: size,
+          sampleFile: dataset.sampleFile,
+          sampleId: dataset.sampleId,
+        },
+        phaseOptions,
+      );
+    }
+    log(`[${size}] JSON lists: cold build of the index, a reload, queries, memory`);
     const json = await runPhase<JsonPhaseResult>(
       {
         phase: 'json',
         jsonDir: dataset.jsonDir,
+        indexPath: indexOf('json'),
+        expected: size,
+        sampleFile: dataset.jsonSampleFile,
+        sampleId: dataset.sampleId,
         seed: options.seed,
         queries: { iterations: options.queryIterations, budgetMs: options.queryBudgetMs },
-        workDir: options.workDir,
+      },
+      phaseOptions,
+    );
+    const warm = async (
+      format: 'yaml' | 'json',
+      dataDir: string,
+      floorMs: number,
+    ): Promise<WarmFigures | null> => {
+      log(
+        `[${size}] warm restarts over the ${format.toUpperCase()} index: fresh processes, /latest and /search`,
+      );
+      try {
+        const result = await measureWarmRestarts({
+          dataDir,
+          indexPath: indexOf(format),
+          word: json.words.rare.word,
+          wordIncidents: json.words.rare.incidents,
+          expected: size,
+          repetitions: options.warmRepetitions ?? 3,
+          cpuProfileDir: options.cpuProfileDir,
+          onError: (message) =>
+            errors.push(`sitrep run over the ${format.toUpperCase()} index at ${size}: ${message}`),
+        });
+        return {
+          ...result,
+          floorMs,
+          latestRatio: ratio(result.latest.total.p50, floorMs),
+          searchRatio: ratio(result.search.total.p50, floorMs),
+        };
+      } catch (error) {
+        errors.push(`warm restart (${format}) at ${size}: ${describe(error)}`);
+        return null;
+      }
+    };
+    const warmYaml = yamlDir !== undefined && floor.yaml ? await warm('yaml', yamlDir, floor.yaml.ms) : null;
+    const warmJson = await warm('json', dataset.jsonDir, floor.json.ms);
+    // It writes a day's changes into the JSON index (a file that is not on disk, revised incidents): the
+    // bot's start below drops the file again; the revisions stay, which changes nothing measured there.
+    log(`[${size}] digests: the tracker over the JSON index, a day's changes, composition`);
+    const digestResult = await runPhase<DigestResult>(
+      {
+        phase: 'digest',
+        jsonDir: dataset.jsonDir,
+        indexPath: indexOf('json'),
+        seed: options.seed,
+        storePath: storeOf('json'),
       },
       phaseOptions,
     );
     let interaction: InteractionResult | null = null;
+    const importIncidents = Math.min(size, options.importIncidents ?? 100_000);
     if (options.interaction) {
-      log(`[${size}] interactions with the real bot on the stand-in`);
+      log(
+        `[${size}] interactions with the real bot on the stand-in, started over the JSON index; then ${importIncidents} new incidents dropped in while it answers`,
+      );
       try {
         interaction = await measureInteractions({
           dataDir: dataset.jsonDir,
+          indexPath: indexOf('json'),
+          storeUrl: `sqlite://${storeOf('json')}`,
           workDir: options.workDir,
           iterations: options.interaction.iterations,
           sample: json.sample,
           startStandin: () => startStandin(),
           cpuProfileDir: options.cpuProfileDir,
+          ...(importIncidents > 0
+            ? { importDuring: { incidents: importIncidents, seed: options.seed } }
+            : {}),
         });
       } catch (error) {
         errors.push(`interactions at ${size}: ${describe(error)}`);
       }
     }
-    const { memoryAfterObserve, ...digest } = json.digest;
+    for (const file of [indexOf('yaml'), indexOf('json'), storeOf('json')])
+      for (const suffix of ['', '-wal', '-shm']) await rm(`${file}${suffix}`, { force: true });
+    const { memoryAfterObserve, ...digest } = digestResult;
+    const { build } = json;
     sizes.push({
       size,
       dataset: {
+        yaml: yamlDir !== undefined,
         yamlFiles: dataset.yamlFiles,
         yamlBytes: dataset.yamlBytes,
         jsonFiles: dataset.jsonFiles,
@@ -122,15 +210,28 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         generateMs: dataset.generateMs,
       },
       load: {
-        yaml: loadFigures(floor.yaml, yaml),
-        json: loadFigures(floor.json, json.load),
+        yaml: yaml && floor.yaml ? loadFigures(floor.yaml, yaml.build) : null,
+        json: loadFigures(floor.json, build),
       },
-      reload: yaml.reload,
+      warm: { yaml: warmYaml, json: warmJson },
+      reload: { yaml: yaml?.reload ?? null, json: json.reload },
+      searchWords: json.words,
       queries: json.queries,
       digest,
-      memory: memoryFigures(size, dataset.jsonBytes, json.load.memory, memoryAfterObserve),
+      memory: {
+        jsonBytes: dataset.jsonBytes,
+        indexBytes: build.indexBytes,
+        rssBaseline: build.memory.baseline.rss,
+        rssAfterBuild: build.memory.afterBuild.rss,
+        rssAfterQueries: json.afterQueries.rss,
+        rssAfterHandlers: json.afterHandlers.rss,
+        heapAfterHandlers: json.afterHandlers.heapUsed + json.afterHandlers.external,
+        rssWarm: warmJson?.search.rss ?? null,
+        rssAfterObserve: memoryAfterObserve.rss,
+        gcForced: json.afterQueries.gcForced,
+      },
       interaction,
-      problems: yaml.problems + json.load.problems,
+      problems: (yaml?.build.problems ?? 0) + build.problems,
     });
   }
 
@@ -180,48 +281,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   return report;
 }
 
-function loadFigures(
-  floor: FloorResult,
-  load: { firstAnswerMs: number; searchReadyMs: number },
-): LoadFigures {
+function loadFigures(floor: FloorResult, build: BuildResult): LoadFigures {
   return {
     floorMs: floor.ms,
-    firstAnswerMs: load.firstAnswerMs,
-    searchReadyMs: load.searchReadyMs,
-    firstAnswerRatio: ratio(load.firstAnswerMs, floor.ms),
-    searchReadyRatio: ratio(load.searchReadyMs, floor.ms),
-  };
-}
-
-function memoryFigures(
-  size: number,
-  jsonBytes: number,
-  m: JsonLoadResult['memory'],
-  withTracker: MemorySample,
-): MemoryFigures {
-  // Typed arrays (the autocomplete's trigram postings) and WASM memory (SQLite) live outside the V8
-  // heap proper: count them, they are the bot's memory too.
-  const js = (sample: MemorySample) => sample.heapUsed + sample.external;
-  const heapCatalog = js(m.afterLoad) - js(m.baseline);
-  const heapIndexed = js(m.afterIndexes) - js(m.baseline);
-  const heapWithTracker = js(withTracker) - js(m.baseline);
-  const rssIndexed = m.afterIndexes.rss - m.baseline.rss;
-  const per10k = (bytes: number) => (bytes / size) * 10_000;
-  return {
-    jsonBytes,
-    heapCatalog,
-    heapIndexed,
-    heapWithTracker,
-    rssIndexed,
-    per10k: {
-      json: per10k(jsonBytes),
-      heapCatalog: per10k(heapCatalog),
-      heapIndexed: per10k(heapIndexed),
-      heapWithTracker: per10k(heapWithTracker),
-      rss: per10k(rssIndexed),
-    },
-    heapToJson: ratio(heapIndexed, jsonBytes),
-    gcForced: m.afterIndexes.gcForced,
+    firstAnswerMs: build.firstAnswerMs,
+    searchReadyMs: build.searchReadyMs,
+    firstAnswerRatio: ratio(build.firstAnswerMs, floor.ms),
+    searchReadyRatio: ratio(build.searchReadyMs, floor.ms),
+    warmIndexesMs: build.warmMs,
+    indexBytes: build.indexBytes,
   };
 }
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_STORE_URL } from './constants.ts';
 import { cronProblem } from './digest/schedule.ts';
 import { EnvironmentError, EXIT } from './errors.ts';
-import { defaultIndexPath } from './incidents/catalog.ts';
+import { defaultIndexPath } from './incidents/index-path.ts';
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
   error: 'expected one of fatal, error, warn, info, debug, trace, silent',

@@ -799,8 +799,4 @@ function removeIndexFiles(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
 }
 
-/** The index file a data folder gets by default: one per folder, under `var/`. */
-export function defaultIndexPath(dataDir: string): string {
-  const key = hash('sha1', path.resolve(dataDir), 'hex').slice(0, 12);
-  return path.join('var', `index-${path.basename(path.resolve(dataDir)) || 'data'}-${key}.sqlite`);
-}
+export { defaultIndexPath } from './index-path.ts';

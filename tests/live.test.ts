@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LiveCatalog } from '../src/incidents/live.ts';
+import { LiveCatalog, pollDelay } from '../src/incidents/live.ts';
 import { until } from './helpers/wait.ts';
 
 const yaml = (id: string, title: string) => `id: ${id}
@@ -119,5 +119,14 @@ describe('the live data folder', () => {
     // And the new folder is watched: a later edit is picked up too.
     await writeFile(path.join(data, 'b.yaml'), yaml('b', 'Added later'));
     await until('a file added to the new folder', () => titleOf('b') === 'Added later');
+  });
+});
+
+describe('the periodic rescan', () => {
+  it('waits POLL_MS, or 20 times the last rescan when a huge folder makes that longer', () => {
+    expect(pollDelay(30_000, 0)).toBe(30_000);
+    expect(pollDelay(30_000, 1_000)).toBe(30_000);
+    // A million files: an 8-second rescan runs every 160 s, never more than 5% of the time.
+    expect(pollDelay(30_000, 8_000)).toBe(160_000);
   });
 });

@@ -73,13 +73,17 @@ export function latest(catalog: Catalog, q: LatestQuery, now: Date): Page<Incide
     )
     .all(...params, count)
     .map(incidentOf);
+  // A country alone: the index keeps its count (counting 300,000 rows of one country takes tens of ms).
+  const counted =
+    country !== undefined && type === undefined && since === undefined ? country.count : undefined;
   const total =
     items.length < count
       ? items.length
-      : (catalog
+      : (counted ??
+        (catalog
           .statement<unknown[], number>(`SELECT count(*) FROM incidents ${clause}`)
           .pluck()
-          .get(...params) as number);
+          .get(...params) as number));
   return { total, items };
 }
 

@@ -9,7 +9,8 @@
 // index is another one (deleted and rebuilt), the next observation compares every incident, shard by
 // shard, and only what really changed counts as changed.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { type Catalog, incidentOf, shardOf } from '../incidents/catalog.ts';
+import { type Catalog, shardOf } from '../incidents/catalog.ts';
+import type { Incident } from '../incidents/schema.ts';
 import type { StateStore } from '../state/store.ts';
 import { type Facets, incidentFacets } from './facets.ts';
 
@@ -53,7 +54,7 @@ const YIELD_EVERY = 2_000;
 
 const EMPTY_HEAD: Head = { generation: undefined, seq: 0, lastObserved: 0, log: [], next: 0 };
 
-type Row = { id: string; shard: string; hash: string; body: string; seq: number };
+type Row = { id: string; shard: string; hash: string; seq: number };
 
 export class IncidentTracker {
   private head: Head = EMPTY_HEAD;
@@ -105,7 +106,7 @@ export class IncidentTracker {
       ? undefined
       : (catalog
           .statement<[number, number], Row>(
-            'SELECT id, shard, hash, body, seq FROM incidents WHERE seq > ? AND seq <= ? ORDER BY shard',
+            'SELECT id, shard, hash, seq FROM incidents WHERE seq > ? AND seq <= ? ORDER BY shard',
           )
           .all(head.seq, seq) as Row[]);
     const changed: string[] = [];
@@ -119,12 +120,13 @@ export class IncidentTracker {
       let dirty = false;
       const shardRows = whole
         ? (catalog
-            .statement<[string], Row>('SELECT id, shard, hash, body, seq FROM incidents WHERE shard = ?')
+            .statement<[string], Row>('SELECT id, shard, hash, seq FROM incidents WHERE shard = ?')
             .all(shard) as Row[])
         : (rows ?? []).filter((r) => r.shard === shard);
       for (const row of shardRows) {
         if (++compared % YIELD_EVERY === 0) await yieldToLoop();
-        const noted = noteVersion(records, row, t);
+        // Gone or rewritten since the rows were listed: a rewrite has a later seq, seen next time.
+        const noted = noteVersion(records, row, t, () => catalog.get(row.id));
         if (noted !== 'same') dirty = true;
         if (noted === 'changed') changed.push(row.id);
       }
@@ -233,11 +235,15 @@ function noteVersion(
   records: Record<string, SeenRecord>,
   row: Row,
   t: number,
+  /** The incident, read only when its hash differs from the recorded one (a rebuild compares them all). */
+  read: () => Incident | undefined,
 ): 'changed' | 'touched' | 'same' {
   const record = Object.hasOwn(records, row.id) ? records[row.id] : undefined;
   const last = record?.versions.at(-1);
   if (last?.ih === row.hash) return 'same';
-  const facets = incidentFacets(incidentOf(row));
+  const incident = read();
+  if (incident === undefined) return 'same';
+  const facets = incidentFacets(incident);
   if (!record) {
     records[row.id] = { first: t, versions: [{ t, facets, ih: row.hash }] };
     return 'changed';

@@ -52,7 +52,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   const store = await connectStateStore(config.storeUrl);
   const tracker = new IncidentTracker(store);
   let observing: Promise<unknown> = Promise.resolve();
+  // Only a process that runs digests notes changes for them: bots on other machines each keep their own
+  // index, and one observing after another would make the tracker compare every incident each time.
+  const runsDigests = config.digests.length > 0;
   const observe = (live: LiveCatalog) => {
+    if (!runsDigests) return observing;
     observing = observing
       .then(() => tracker.observe(live.snapshot.catalog))
       .catch((error: unknown) =>

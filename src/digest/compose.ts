@@ -1,5 +1,5 @@
 // Digest composition, pure: which incidents are due for a channel, and the messages that say so.
-import { type Catalog, incidentOf, NEWEST_FIRST } from '../incidents/catalog.ts';
+import { type Catalog, compareNewestRows, incidentOf, NEWEST_FIRST } from '../incidents/catalog.ts';
 import { countryIndex } from '../incidents/filters.ts';
 import type { Incident } from '../incidents/schema.ts';
 import { foldKey } from '../incidents/text.ts';
@@ -77,7 +77,7 @@ export function selectDigestItems(
     if (!seenThen || !seenNow || seenThen.facets.hash === seenNow.facets.hash) continue;
     due.push({ row, record, kind: 'updated' });
   }
-  due.sort((a, b) => compareRows(a.row, b.row));
+  due.sort((a, b) => compareNewestRows(a.row, b.row));
   const items: DigestItem[] = [];
   for (const { row, record, kind } of due.slice(0, DIGEST_CAPS.regular)) {
     const incident = catalog.get(row.id);
@@ -91,13 +91,6 @@ export function selectDigestItems(
   }
   const fresh = due.filter((d) => d.kind === 'new').length;
   return { items, total: due.length, fresh, updated: due.length - fresh };
-}
-
-/** Newest first, as the index orders incidents (catalog.ts NEWEST_FIRST). */
-function compareRows(a: CandidateRow, b: CandidateRow): number {
-  if (a.sort_date !== b.sort_date) return a.sort_date < b.sort_date ? 1 : -1;
-  if (a.start_date !== b.start_date) return a.start_date < b.start_date ? 1 : -1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /**

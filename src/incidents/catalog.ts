@@ -28,15 +28,26 @@ export function incidentSortDate(incident: Incident): string {
   return incident.date.end ?? incident.date.start;
 }
 
+/** The index's sort keys of an incident row (the incidents table's columns of those names). */
+export interface SortKeys {
+  sort_date: string;
+  start_date: string;
+  id: string;
+}
+
+/** Newest first over index rows, as NEWEST_FIRST orders them in SQL. */
+export function compareNewestRows(a: SortKeys, b: SortKeys): number {
+  if (a.sort_date !== b.sort_date) return a.sort_date < b.sort_date ? 1 : -1;
+  if (a.start_date !== b.start_date) return a.start_date < b.start_date ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /** Newest first; ties broken by start date, then id, so every listing is stable. */
 export function compareNewestFirst(a: Incident, b: Incident): number {
-  const endA = incidentSortDate(a);
-  const endB = incidentSortDate(b);
-  if (endA !== endB) return endA < endB ? 1 : -1;
-  const startA = a.date.start;
-  const startB = b.date.start;
-  if (startA !== startB) return startA < startB ? 1 : -1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return compareNewestRows(
+    { sort_date: incidentSortDate(a), start_date: a.date.start, id: a.id },
+    { sort_date: incidentSortDate(b), start_date: b.date.start, id: b.id },
+  );
 }
 
 /** The SQL order of compareNewestFirst, over the incidents table (aliased `i` or not). */
@@ -554,11 +565,7 @@ export class Catalog {
     const seen = new Set<string>();
     for (const [ord, incident] of incidents.entries()) {
       if (seen.has(incident.id)) {
-        this.statement('INSERT OR IGNORE INTO shadowed (id, file, display) VALUES (?, ?, ?)').run(
-          incident.id,
-          record.path,
-          record.display,
-        );
+        this.shadow(incident.id, record.path, record.display);
         continue;
       }
       seen.add(incident.id);
@@ -578,20 +585,12 @@ export class Catalog {
         ).get(incident.id);
         if (holder) {
           if (compareCodeUnits(holder.file, record.path) < 0) {
-            this.statement('INSERT OR IGNORE INTO shadowed (id, file, display) VALUES (?, ?, ?)').run(
-              incident.id,
-              record.path,
-              record.display,
-            );
+            this.shadow(incident.id, record.path, record.display);
             continue;
           }
           // This file sorts first: it takes the id, and the other file's copy waits in `shadowed`.
           this.deleteIncident(holder.rowid);
-          this.statement('INSERT OR IGNORE INTO shadowed (id, file, display) VALUES (?, ?, ?)').run(
-            incident.id,
-            holder.file,
-            holder.display,
-          );
+          this.shadow(incident.id, holder.file, holder.display);
           this.invalidateFile(holder.file);
         }
       }
@@ -600,6 +599,15 @@ export class Catalog {
     }
     this.setMeta('seq', String(seq));
     return [...reread];
+  }
+
+  /** Notes that `file` also gives `id`, which another file holds: it is not served, and says so. */
+  private shadow(id: string, file: string, display: string): void {
+    this.statement('INSERT OR IGNORE INTO shadowed (id, file, display) VALUES (?, ?, ?)').run(
+      id,
+      file,
+      display,
+    );
   }
 
   /** An id whose holder went: the files that also give it are read again, so the first of them takes it. */

@@ -4,7 +4,7 @@
 // lookup for names that contain it. Incidents are read from the index per keystroke, by bounded SQL
 // queries: ids and titles that start with the text, then titles with words that start with it.
 import { perCatalog } from './cache.ts';
-import { type Catalog, NEWEST_FIRST } from './catalog.ts';
+import { type Catalog, compareNewestRows, NEWEST_FIRST } from './catalog.ts';
 import { countryIndex } from './filters.ts';
 import { cutCodePoints, foldKey, tokenize, truncateWords } from './text.ts';
 import type { Choice } from './types.ts';
@@ -286,12 +286,6 @@ interface Candidate {
   id: string;
 }
 
-function compareCandidates(a: Candidate, b: Candidate): number {
-  if (a.sort_date !== b.sort_date) return a.sort_date < b.sort_date ? 1 : -1;
-  if (a.start_date !== b.start_date) return a.start_date < b.start_date ? 1 : -1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 /**
  * Incidents by id or title, newest first: "Title — 2016-10-30"; the value is the id. Those whose id or
  * title starts with the typed text come first, then those whose title has words starting with it.
@@ -361,7 +355,7 @@ function startingWith(catalog: Catalog, text: string, max: number): Candidate[] 
       .all(NEWEST_ROWS, text, upper, max);
     for (const row of newest) found.set(row.r, row);
   }
-  return [...found.values()].sort(compareCandidates);
+  return [...found.values()].sort(compareNewestRows);
 }
 
 /**
@@ -393,7 +387,7 @@ function withWordsStartingWith(catalog: Catalog, text: string): Candidate[] {
     .all(`{title} : (${phrases.join(' OR ')})`, WORD_ROWS);
   return found
     .filter((row) => ` ${tokenize(row.title_fold).join(' ')}`.includes(wanted))
-    .sort(compareCandidates);
+    .sort(compareNewestRows);
 }
 
 /** Words as one FTS5 phrase, quoted so that nothing typed is read as query syntax. */

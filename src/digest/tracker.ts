@@ -106,14 +106,20 @@ export class IncidentTracker {
       ? undefined
       : (catalog
           .statement<[number, number], Row>(
-            'SELECT id, shard, hash, seq FROM incidents WHERE seq > ? AND seq <= ? ORDER BY shard',
+            'SELECT id, shard, hash, seq FROM incidents WHERE seq > ? AND seq <= ?',
           )
           .all(head.seq, seq) as Row[]);
     const changed: string[] = [];
     const shards = new Map<string, Record<string, SeenRecord>>();
+    const byShard = new Map<string, Row[]>();
+    for (const row of rows ?? []) {
+      const list = byShard.get(row.shard);
+      if (list) list.push(row);
+      else byShard.set(row.shard, [row]);
+    }
     const shardNames = whole
       ? Array.from({ length: SHARDS }, (_, i) => i.toString(16).padStart(2, '0'))
-      : [...new Set(rows?.map((r) => r.shard))];
+      : [...byShard.keys()];
     let compared = 0;
     for (const shard of shardNames) {
       const records = (await this.store.get<Record<string, SeenRecord>>(`seen:${shard}`)) ?? {};
@@ -122,7 +128,7 @@ export class IncidentTracker {
         ? (catalog
             .statement<[string], Row>('SELECT id, shard, hash, seq FROM incidents WHERE shard = ?')
             .all(shard) as Row[])
-        : (rows ?? []).filter((r) => r.shard === shard);
+        : (byShard.get(shard) ?? []);
       for (const row of shardRows) {
         if (++compared % YIELD_EVERY === 0) await yieldToLoop();
         // Gone or rewritten since the rows were listed: a rewrite has a later seq, seen next time.

@@ -10,23 +10,12 @@ import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
 import { standinConfig } from './helpers/bot-config.ts';
+import { numberedIncidentYaml } from './helpers/incident-yaml.ts';
 
 const FILES = 4000;
 let work: string;
 let standin: Standin;
 let bot: RunningBot;
-
-function incidentYaml(i: number): string {
-  return `id: partial-${i}
-title: Incident ${i}
-date: { start: "2020-01-${String((i % 28) + 1).padStart(2, '0')}", precision: day }
-location: { country: Syria, iso3: SYR }
-type: { event: battles }
-actors: [{ name: Side A, side: side_a }]
-summary: A neutral summary.
-sources: [{ id: s, name: Wire, affiliation: independent }]
-`;
-}
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'sitrep-partial-'));
@@ -35,7 +24,7 @@ beforeAll(async () => {
   for (let i = 0; i < FILES; i += 200) {
     await Promise.all(
       Array.from({ length: 200 }, (_, k) =>
-        writeFile(path.join(data, `i-${i + k}.yaml`), incidentYaml(i + k)),
+        writeFile(path.join(data, `i-${i + k}.yaml`), numberedIncidentYaml('partial', i + k)),
       ),
     );
   }

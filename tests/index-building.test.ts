@@ -7,23 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { findCommand } from '../commands/index.ts';
 import { LiveCatalog } from '../src/incidents/live.ts';
 import { withBuildingNote } from '../src/render/answer.ts';
+import { numberedIncidentYaml } from './helpers/incident-yaml.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
-
-function incidentYaml(i: number): string {
-  return `id: build-${i}
-title: Incident ${i}
-date: { start: "2020-01-${String((i % 28) + 1).padStart(2, '0')}", precision: day }
-location: { country: Syria, iso3: SYR }
-type: { event: battles }
-actors: [{ name: Side A, side: side_a }]
-summary: A neutral summary.
-sources: [{ id: s, name: Wire, affiliation: independent }]
-`;
-}
 
 describe('a first build of the index', () => {
   it('is marked as building until the sync is done, and answers meanwhile say they are partial', async () => {
@@ -31,7 +20,8 @@ describe('a first build of the index', () => {
     dirs.push(dir);
     const data = path.join(dir, 'data');
     await import('node:fs/promises').then((fs) => fs.mkdir(data));
-    for (let i = 0; i < 300; i++) await writeFile(path.join(data, `i-${i}.yaml`), incidentYaml(i));
+    for (let i = 0; i < 300; i++)
+      await writeFile(path.join(data, `i-${i}.yaml`), numberedIncidentYaml('build', i));
     const live = new LiveCatalog(data, { indexPath: path.join(dir, 'index.sqlite'), pollMs: 0 });
     try {
       const first = live.begin();

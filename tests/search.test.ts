@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UserError } from '../src/errors.ts';
 import type { Catalog } from '../src/incidents/catalog.ts';
 import { readIncidentFolder } from '../src/incidents/loader.ts';
@@ -207,6 +207,35 @@ describe('the search index', () => {
     expect(ids(searchIncidents(catalog, { query: 'khemical' }, now))).toEqual(['chemical']);
     expect(ids(searchIncidents(catalog, { query: 'hemical' }, now))).toEqual(['chemical']);
     expect(ids(searchIncidents(catalog, { query: 'bombardmnet' }, now))).toEqual(['bombardment']);
+  });
+
+  it('looks up no typo forms for a pasted run of letters, which no real word is', () => {
+    const catalog = makeCatalog([incident('aleppo', { title: 'Shelling of Aleppo' })]);
+    let lookups = 0;
+    const statement = catalog.statement.bind(catalog);
+    vi.spyOn(catalog, 'statement').mockImplementation((sql: string) => {
+      const prepared = statement(sql);
+      return new Proxy(prepared, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            if (key === 'get' || key === 'all' || key === 'iterate') lookups += 1;
+            const result = value.apply(target, args);
+            return result === target ? receiver : result;
+          };
+        },
+      }) as typeof prepared;
+    });
+    // Each letter of a word adds about a hundred one-edit lookups: 6,000 letters took 30 s.
+    const pasted = 'aleppo'.repeat(1000);
+    expect(ids(searchIncidents(catalog, { query: pasted }, now))).toEqual([]);
+    expect(() => getIncident(catalog, pasted)).toThrow(UserError);
+    expect(lookups).toBeLessThan(50);
+    lookups = 0;
+    // A word of ordinary length still gets its typo forms.
+    expect(ids(searchIncidents(catalog, { query: 'alepo' }, now))).toEqual(['aleppo']);
+    expect(lookups).toBeGreaterThan(50);
   });
 
   it('gives ties in score to the newest, however many incidents share the score', () => {

@@ -31,6 +31,12 @@ const MAX_TYPO_FORMS = 20;
 /** Typos are forgiven in the first this many words of a query: each costs a few hundred lookups. */
 const MAX_TYPO_WORDS = 6;
 
+/**
+ * Longer words get no typo forms: each letter adds a hundred lookups, so a pasted run of thousands of
+ * letters would cost minutes, and no real word is this long.
+ */
+const MAX_TYPO_LENGTH = 24;
+
 /** How a query word matches the index. */
 interface WordMatch {
   word: string;
@@ -209,7 +215,7 @@ function wordMatch(
   rules: { prefixFrom: number; typos: (length: number) => number },
 ): WordMatch {
   const length = [...word].length;
-  const edits = rules.typos(length);
+  const edits = length > MAX_TYPO_LENGTH ? 0 : rules.typos(length);
   return {
     word,
     prefix: length >= rules.prefixFrom,

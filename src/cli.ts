@@ -15,7 +15,7 @@ Usage:
   sitrep validate [dir]               check every incident file; exit 1 on any problem
   sitrep index [--rebuild]            the incident index of the data folder: update and show it (-h)
   sitrep schema [file]                write the JSON Schema for editors (default data/schema.json)
-  sitrep import acled|ucdp FILE       import an ACLED or UCDP GED CSV export (--out DIR; see sitrep import)
+  sitrep import acled|ucdp FILE       import an ACLED or UCDP GED CSV export (--out, --replace: sitrep import -h)
   sitrep digest preview [n]           what digest n's next run would post (reads STORE_URL, posts nothing)
   sitrep digest status                each digest's schedule, next run, last run and outcome
   sitrep deploy                       register the slash commands with Discord (needs DISCORD_TOKEN)

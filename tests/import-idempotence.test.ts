@@ -78,6 +78,30 @@ describe('one YAML file per incident', () => {
     expect(after.get(path.join('2020', 'acled-syr78126.yaml'))?.text).toContain('killed: { best: 4 }');
   });
 
+  it('an earlier import with the old claimant "ACLED (coded from: …)" is updated to "ACLED", then unchanged', async () => {
+    await importFile(fixture('acled-syria-2020.csv'));
+    const files = [...(await snapshot(out)).entries()];
+    for (const [name, { text }] of files) {
+      await writeFile(
+        path.join(out, name),
+        text.replace('claimant: ACLED\n', 'claimant: "ACLED (coded from: SOHR)"\n'),
+      );
+    }
+    const old = (await loadCatalog(out)).catalog;
+    expect(old.get('acled-syr78126')?.casualties[0]?.claimant).toBe('ACLED (coded from: SOHR)');
+    await pause();
+    expect(await importFile(fixture('acled-syria-2020.csv'))).toMatchObject({
+      created: 0,
+      updated: 300,
+      unchanged: 0,
+    });
+    const catalog = (await loadCatalog(out)).catalog;
+    expect(new Set([...catalog.all()].flatMap((i) => i.casualties.map((c) => c.claimant)))).toEqual(
+      new Set(['ACLED']),
+    );
+    expect(await importFile(fixture('acled-syria-2020.csv'))).toMatchObject({ updated: 0, unchanged: 300 });
+  });
+
   it('an incident whose year changed moves to its new year folder, without a duplicate', async () => {
     await importFile(fixture('acled-syria-2020.csv'));
     const newer = await editedSample('moved.csv', 'SYR78126', (line) =>

@@ -98,7 +98,7 @@ describe('ACLED Syria 2020 (31 columns, 9-May-20 dates, CRLF)', () => {
         'On 9 May 2020, unidentified warplanes reportedly carried out airstrikes on an Iranian site near al-Bukamal in Deir-ez-Zor. Neither fatalities nor injuries were reported.',
       casualties: [
         {
-          claimant: 'ACLED (coded from: Liveuamap)',
+          claimant: 'ACLED',
           killed: { best: 0 },
           period: { from: '2020-05-09' },
           source: 'acled',
@@ -133,7 +133,8 @@ describe('ACLED Syria 2020 (31 columns, 9-May-20 dates, CRLF)', () => {
       expect(incident.location.country).toBe(row.country);
       expect(incident.external_ids?.acled).toBe(row.event_id_cnty);
       expect(incident.casualties[0]?.killed?.best).toBe(Number(row.fatalities));
-      expect(incident.casualties[0]?.claimant).toBe(`ACLED (coded from: ${row.source})`);
+      expect(incident.casualties[0]?.claimant).toBe('ACLED');
+      expect(incident.sources[0]?.affiliation?.endsWith(`; reports from: ${row.source}`)).toBe(true);
     }
   });
 
@@ -177,7 +178,13 @@ describe('ACLED Afghanistan March 2020 ("21 March 2020" dates, quoted text, LF)'
         { name: 'Taliban', side: 'side_a' },
         { name: 'Military Forces of Afghanistan (2014-)', side: 'side_b' },
       ],
-      casualties: [{ claimant: 'ACLED (coded from: Xinhua; Khaama Press)', killed: { best: 12 } }],
+      casualties: [{ claimant: 'ACLED', killed: { best: 12 } }],
+      sources: [
+        {
+          id: 'acled',
+          affiliation: "ACLED dataset; the summary is ACLED's event note; reports from: Xinhua; Khaama Press",
+        },
+      ],
       tags: ['source scale: national-international'],
     });
     expect(clash.location.admin3).toBeUndefined();
@@ -274,11 +281,13 @@ describe('UCDP GED 19.1 Myanmar (42 columns, low,best,high; line breaks in quote
   });
 
   it('keeps a best estimate whose low or high is out of order, and says so with the line', () => {
-    expect(result.report.warnings.byReason()).toEqual([['estimates out of order', 2]]);
-    expect(result.report.warnings.examples.map((w) => w.line)).toEqual([
-      lineOf(raw, '71686,'),
-      lineOf(raw, '71645,'),
+    expect(result.report.warnings.byReason()).toEqual([
+      ['estimates out of order', 2],
+      ['text cut to the schema limit', 1],
     ]);
+    expect(
+      result.report.warnings.examples.filter((w) => w.reason === 'estimates out of order').map((w) => w.line),
+    ).toEqual([lineOf(raw, '71686,'), lineOf(raw, '71645,')]);
     expect(get(result.catalog, 'ucdp-71686').casualties[0]).toMatchObject({
       killed: { best: 3, low: 0 },
       note: "UCDP's high estimate 0 is below best; left out",

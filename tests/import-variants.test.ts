@@ -79,7 +79,7 @@ describe('a messy ACLED export (HDX re-publication, Windows-1252, CRLF)', () => 
       title: 'Shelling/artillery/missile attack in Alép, Alep',
       date: { start: '2015-12-29' },
       location: { admin1: 'Alep', place: 'Alép', precision: 'exact' },
-      casualties: [{ claimant: 'ACLED (coded from: SOHR)', killed: { best: 3 } }],
+      casualties: [{ claimant: 'ACLED', killed: { best: 3 } }],
     });
     expect(get(catalog, 'acled-syr1002').location.place).toBe("Ma'arrat an-Nu'mân");
     expect(get(catalog, 'acled-syr1004').location.place).toBe('Salamiyah – south');

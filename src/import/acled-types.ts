@@ -7,7 +7,7 @@ import {
   type SubEventType,
   slugifyLabel,
 } from '../incidents/taxonomy.ts';
-import { fit, squash } from './text.ts';
+import { cellText, squash } from './text.ts';
 
 type EventTypeInput = IncidentInput['type'];
 
@@ -98,7 +98,7 @@ export function mapAcledType(
     event = legacy.event;
     legacySub = legacy.sub;
     if (eventSlug === 'riots_protests') ({ event, note } = splitRiotsProtests(inter));
-    tags.push(fit(`acled: ${eventText}`, 50) ?? eventText);
+    tags.push(cellText(`acled: ${eventText}`) ?? eventText);
   }
 
   const withNote = note === undefined ? {} : { note };
@@ -113,7 +113,7 @@ export function mapAcledType(
     };
   }
   if (subText !== '') {
-    tags.push(fit(`acled sub-event: ${subText}`, 50) ?? subText);
+    tags.push(cellText(`acled sub-event: ${subText}`) ?? subText);
     return {
       ok: true,
       type: legacySub ? { event, sub: legacySub } : { event },

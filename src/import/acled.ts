@@ -1,13 +1,13 @@
 // One ACLED row → one incident. ACLED's notes are its own neutral coding of the reports, so they
-// become the summary, and the source entry says so. Mapping tables: docs/import.md.
-import { LIMITS } from '../incidents/schema.ts';
+// become the summary, and the source entry says so. Mapping tables: docs/imports.md.
 import { formatDateRange } from '../render/dates.ts';
+import { ACLED_OPTIONAL, acledAffiliation } from './acled-optional.ts';
 import { mapAcledType } from './acled-types.ts';
 import type { Cells, ColumnDef, Header } from './columns.ts';
 import { type Dataset, type MapContext, type RowResult, skip, type Warning } from './dataset.ts';
 import { actorList, coordinates, uniqueTags } from './fields.ts';
 import { countryIso3 } from './iso3.ts';
-import { fit, readCount, slugPart, splitList, squash } from './text.ts';
+import { cellText, readCount, slugPart, splitList, squash } from './text.ts';
 
 const COLUMNS: readonly ColumnDef[] = [
   { name: 'data_id' },
@@ -68,7 +68,7 @@ export function mapAcledRow(cells: Cells, ctx: MapContext): RowResult {
   const warnings: Warning[] = [];
   const eventId = squash(cells('event_id_cnty'));
   if (eventId === '') return skip('no event id', 'event_id_cnty is empty');
-  const country = fit(cells('country'), LIMITS.name);
+  const country = cellText(cells('country'));
   if (country === undefined) return skip('no country', 'country is empty');
 
   const yearHint = Number.parseInt(cells('year'), 10);
@@ -94,8 +94,8 @@ export function mapAcledRow(cells: Cells, ctx: MapContext): RowResult {
   }
 
   const reports = squash(cells('source'));
-  const place = fit(cells('location'), LIMITS.name);
-  const admin1 = fit(cells('admin1'), LIMITS.name);
+  const place = cellText(cells('location'));
+  const admin1 = cellText(cells('admin1'));
   const coords = coordinates(cells('latitude'), cells('longitude'), warnings);
   const geo = GEO_PRECISION[cells('geo_precision').trim()];
   const iso3 = countryIso3({ iso3: cells('iso3'), numeric: cells('iso'), name: country, gw: cells('gwno') });
@@ -109,13 +109,13 @@ export function mapAcledRow(cells: Cells, ctx: MapContext): RowResult {
     .join(', ');
   const summary =
     notes !== ''
-      ? fitSummary(notes, warnings)
+      ? notes
       : `ACLED codes this event as ${what.toLowerCase()} in ${where === '' ? country : `${where}, ${country}`}, ${formatDateRange(date.iso, undefined, precision)}; the export has no note for it.`;
   const published = timestampDate(cells('timestamp'));
 
   const incident = {
     id: `acled-${slugPart(eventId)}`,
-    title: fitTitle(`${what} in ${where || country}`, warnings),
+    title: `${what} in ${where || country}`,
     date: { start: date.iso, ...(precision ? { precision } : {}) },
     location: {
       country,
@@ -140,8 +140,8 @@ export function mapAcledRow(cells: Cells, ctx: MapContext): RowResult {
         ? []
         : [
             {
-              claimant:
-                fit(reports === '' ? 'ACLED' : `ACLED (coded from: ${reports})`, LIMITS.name) ?? 'ACLED',
+              // The dataset is the claimant; the reports it coded from are detail in its source entry.
+              claimant: 'ACLED',
               killed: { best: fatalities },
               period: { from: date.iso },
               source: 'acled',
@@ -153,11 +153,7 @@ export function mapAcledRow(cells: Cells, ctx: MapContext): RowResult {
         name: 'ACLED',
         url: 'https://acleddata.com',
         ...(published ? { published } : {}),
-        affiliation:
-          fit(
-            `ACLED dataset; ${notes !== '' ? "the summary is ACLED's event note" : "summary composed from ACLED's fields"}${reports === '' ? '' : `; reports from: ${reports}`}`,
-            LIMITS.name,
-          ) ?? 'ACLED dataset',
+        affiliation: acledAffiliation(notes !== '', reports),
       },
     ],
     tags: uniqueTags([
@@ -167,31 +163,14 @@ export function mapAcledRow(cells: Cells, ctx: MapContext): RowResult {
       ...splitList(cells('tags')),
       ...mapped.tags,
     ]),
-    external_ids: { acled: fit(eventId, LIMITS.name) ?? eventId },
+    external_ids: { acled: cellText(eventId) ?? eventId },
   };
   return { ok: true, incident, warnings };
 }
 
 function optionalName<K extends string>(key: K, value: string): { [P in K]?: string } {
-  const text = fit(value, LIMITS.name);
+  const text = cellText(value);
   return (text === undefined ? {} : { [key]: text }) as { [P in K]?: string };
-}
-
-function fitTitle(title: string, warnings: Warning[]): string {
-  const text = fit(title, LIMITS.title) ?? title;
-  if (text.length < squash(title).length) warnings.push({ kind: 'title shortened', detail: squash(title) });
-  return text;
-}
-
-function fitSummary(notes: string, warnings: Warning[]): string {
-  const text = fit(notes, LIMITS.summary) ?? notes;
-  if (text.length < notes.length) {
-    warnings.push({
-      kind: 'summary shortened',
-      detail: `note of ${notes.length} characters cut to ${text.length}`,
-    });
-  }
-  return text;
 }
 
 /** ACLED's timestamp (Unix seconds, when the row was last changed) as a date. */
@@ -205,6 +184,7 @@ export const acled: Dataset = {
   key: 'acled',
   label: 'ACLED',
   columns: COLUMNS,
+  optional: ACLED_OPTIONAL,
   dateColumns: ['event_date'],
   detectRelease: () => undefined,
   describeColumns(header: Header): string[] {

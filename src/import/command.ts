@@ -1,11 +1,11 @@
-// `sitrep import acled|ucdp <file.csv> [--out DIR] [--batch N] [--dry-run] [--release X]`
+// `sitrep import acled|ucdp <file.csv> [--out DIR] [--batch N] [--dry-run] [--release X] [--replace]`
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../cli/io.ts';
 import { UserError } from '../errors.ts';
 import { acled } from './acled.ts';
 import type { Dataset } from './dataset.ts';
-import { formatReport } from './report.ts';
+import { formatReport, keptFromEarlier } from './report.ts';
 import { runImport } from './run.ts';
 import { ucdp } from './ucdp.ts';
 
@@ -15,7 +15,16 @@ export const IMPORT_USAGE = `Usage: sitrep import acled|ucdp <file.csv> [options
   --batch N       write JSON list files of N incidents instead of one YAML file per incident
   --dry-run       read, map and validate every row; write nothing
   --release X     the UCDP GED release (e.g. 23.1) when the file name does not say it
+  --replace       clear what an earlier import holds for a field this file has no column for
+                  (fatalities, actors, notes, source, precision); without it, earlier values are
+                  kept and the command exits 65
+
+Exit codes: 0 every row imported and the output checks clean; 1 a row was skipped or the output has
+a problem; 65 the file lacks a column whose values an earlier import had (kept; see --replace).
 `;
+
+/** sysexits EX_DATAERR (as EXIT in errors.ts): the data lack what an earlier import had. */
+export const EXIT_MISSING_COLUMN = 65;
 
 const DATASETS: Record<string, Dataset> = { acled, ucdp };
 
@@ -27,11 +36,15 @@ export interface ImportCommandContext {
   batch?: string | undefined;
   dryRun?: boolean | undefined;
   release?: string | undefined;
+  replace?: boolean | undefined;
   /** Rows between progress lines when stderr is not a terminal. */
   progressEvery?: number;
 }
 
-/** Exit code 0 when every row was imported and the output checks clean; 1 otherwise. */
+/**
+ * Exit code 0 when every row was imported and the output checks clean; 65 when the file lacks a
+ * column whose values an earlier import had (kept without --replace); 1 otherwise.
+ */
 export async function importCommand(args: string[], ctx: ImportCommandContext): Promise<number> {
   let parsed: ReturnType<typeof parseImportArgs>;
   try {
@@ -46,6 +59,7 @@ export async function importCommand(args: string[], ctx: ImportCommandContext): 
     batch: parsed.values.batch ?? ctx.batch,
     'dry-run': parsed.values['dry-run'] ?? ctx.dryRun,
     release: parsed.values.release ?? ctx.release,
+    replace: parsed.values.replace ?? ctx.replace,
   };
   if (values.help) {
     ctx.io.out(IMPORT_USAGE);
@@ -73,10 +87,12 @@ export async function importCommand(args: string[], ctx: ImportCommandContext): 
     ...(batch === undefined ? {} : { batch }),
     dryRun: values['dry-run'] === true,
     ...(values.release === undefined ? {} : { release: values.release }),
+    replace: values.replace === true,
     io: ctx.io,
     ...(ctx.progressEvery === undefined ? {} : { progressEvery: ctx.progressEvery }),
   });
   ctx.io.out(formatReport(report));
+  if (keptFromEarlier(report) > 0) return EXIT_MISSING_COLUMN;
   return report.skipped.total === 0 && (report.check?.problemCount ?? 0) === 0 ? 0 : 1;
 }
 
@@ -90,6 +106,7 @@ function parseImportArgs(args: string[]) {
       batch: { type: 'string' },
       'dry-run': { type: 'boolean' },
       release: { type: 'string' },
+      replace: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -2,8 +2,9 @@
 import type { IncidentInput } from '../incidents/schema.ts';
 import type { Cells, ColumnDef, Header } from './columns.ts';
 import type { DateResult } from './dates.ts';
+import type { OptionalField } from './optional.ts';
 
-/** A change the importer made to fit the schema (a long summary cut, coordinates left out). */
+/** A change the importer made to fit the schema (coordinates left out, a text cut to its limit). */
 export interface Warning {
   kind: string;
   detail: string;
@@ -31,6 +32,8 @@ export interface Dataset {
   /** "ACLED", "UCDP GED". */
   label: string;
   columns: readonly ColumnDef[];
+  /** Optional columns whose absence leaves a field empty (warned; kept from an earlier import). */
+  optional: readonly OptionalField[];
   /** Columns holding dates, sampled to detect day-first or month-first slashed dates. */
   dateColumns: readonly string[];
   /** The release, from the file name or a column, when the dataset has releases. */

@@ -1,7 +1,6 @@
 // Field builders shared by the ACLED and UCDP mappings.
-import { LIMITS } from '../incidents/schema.ts';
 import type { Warning } from './dataset.ts';
-import { fit, readDecimal } from './text.ts';
+import { cellText, readDecimal } from './text.ts';
 
 type Side = 'side_a' | 'side_b' | 'perpetrator' | 'target' | 'other';
 
@@ -10,7 +9,7 @@ export function actorList(entries: readonly (readonly [string, Side])[]): { name
   const seen = new Set<string>();
   const actors: { name: string; side: Side }[] = [];
   for (const [raw, side] of entries) {
-    const name = fit(raw, LIMITS.name);
+    const name = cellText(raw);
     if (name === undefined) continue;
     const key = `${side}\u0000${name.toLowerCase()}`;
     if (seen.has(key)) continue;
@@ -47,11 +46,11 @@ export function coordinates(
   return { lat, lon };
 }
 
-/** Tags in order, lower-case, each once, at most 50 characters. */
+/** Tags in order, lower-case, each once (cut to the tag limit later, with a warning: limits.ts). */
 export function uniqueTags(values: readonly string[]): string[] {
   const out: string[] = [];
   for (const value of values) {
-    const tag = fit(value.toLowerCase(), LIMITS.tag);
+    const tag = cellText(value.toLowerCase());
     if (tag !== undefined && !out.includes(tag)) out.push(tag);
   }
   return out;

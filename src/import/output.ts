@@ -5,11 +5,26 @@ import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.ts';
 import type { IncidentInput } from '../incidents/schema.ts';
 import { incidentsToJson, incidentToYaml } from './serialize.ts';
 
 export type WriteStatus = 'new' | 'updated' | 'unchanged';
+
+/**
+ * Given an incident and what the output folder held for its id before (as read from the file),
+ * the incident to write: how fields the export has no column for are kept (optional.ts).
+ */
+export type Reconcile = (incoming: IncidentInput, previous: unknown) => IncidentInput;
+
+function readYaml(text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch {
+    return undefined;
+  }
+}
 
 export interface IncidentWriter {
   /** Ids found in the output folder before this import. */
@@ -57,6 +72,7 @@ export class YamlFileWriter implements IncidentWriter {
     private readonly out: string,
     private readonly comment: readonly string[],
     private readonly dryRun: boolean,
+    private readonly reconcile?: Reconcile,
   ) {}
 
   async init(): Promise<void> {
@@ -69,17 +85,20 @@ export class YamlFileWriter implements IncidentWriter {
     }
   }
 
-  async add(incident: IncidentInput & { id: string }): Promise<WriteStatus> {
-    const year = incident.date.start.slice(0, 4);
+  async add(incoming: IncidentInput & { id: string }): Promise<WriteStatus> {
+    const year = incoming.date.start.slice(0, 4);
     const dir = path.join(this.out, year);
-    const file = path.join(dir, `${incident.id}.yaml`);
-    const text = incidentToYaml(incident, this.comment);
+    const file = path.join(dir, `${incoming.id}.yaml`);
     const existing = await readIfExists(file);
-    if (existing === text) return 'unchanged';
     const moved =
-      existing === undefined && this.previousIds.has(incident.id)
-        ? await this.findElsewhere(incident.id, year)
+      existing === undefined && this.previousIds.has(incoming.id)
+        ? await this.findElsewhere(incoming.id, year)
         : undefined;
+    const before = existing ?? (moved === undefined ? undefined : await readIfExists(moved));
+    const incident =
+      this.reconcile && before !== undefined ? this.reconcile(incoming, readYaml(before)) : incoming;
+    const text = incidentToYaml(incident, this.comment);
+    if (existing === text) return 'unchanged';
     if (!this.dryRun) {
       if (!this.made.has(dir)) {
         await mkdir(dir, { recursive: true });
@@ -122,7 +141,10 @@ export class JsonBatchWriter implements IncidentWriter {
     private readonly prefix: string,
     private readonly size: number,
     private readonly dryRun: boolean,
+    private readonly reconcile?: Reconcile,
   ) {}
+  /** The earlier incidents by id, held only when a reconcile needs them (a column is missing). */
+  private readonly earlier = new Map<string, unknown>();
 
   async init(): Promise<void> {
     const pattern = new RegExp(`^${this.prefix}-(\\d{6})\\.json$`);
@@ -143,11 +165,14 @@ export class JsonBatchWriter implements IncidentWriter {
         if (typeof id !== 'string') continue;
         this.previousIds.add(id);
         this.fingerprints.add(fingerprint(id, item));
+        if (this.reconcile) this.earlier.set(id, item);
       }
     }
   }
 
-  async add(incident: IncidentInput & { id: string }): Promise<WriteStatus> {
+  async add(incoming: IncidentInput & { id: string }): Promise<WriteStatus> {
+    const before = this.earlier.get(incoming.id);
+    const incident = this.reconcile && before !== undefined ? this.reconcile(incoming, before) : incoming;
     const status: WriteStatus = !this.previousIds.has(incident.id)
       ? 'new'
       : this.fingerprints.has(fingerprint(incident.id, incident))

@@ -3,6 +3,34 @@ import { displayPath } from '../incidents/loader.ts';
 import type { ImportReport } from './run.ts';
 import { formatCount, plural } from './text.ts';
 
+/** Incidents whose earlier import had a field this file has no column for, and which kept it. */
+export function keptFromEarlier(r: ImportReport): number {
+  return r.replace ? 0 : r.missing.reduce((sum, m) => sum + m.previous, 0);
+}
+
+/** The loud warning for optional columns the file lacks, and what happened to earlier values. */
+function missingColumns(r: ImportReport): string[] {
+  if (r.missing.length === 0) return [];
+  const lines = [
+    '',
+    `Warning: ${plural(r.missing.length, 'optional column')} missing; the ${r.missing.length === 1 ? 'field it fills' : 'fields they fill'} will be empty:`,
+  ];
+  for (const m of r.missing) {
+    const renamed =
+      m.renamedAs === undefined ? '' : ` (is "${m.renamedAs}", not used, the same column renamed?)`;
+    lines.push(`  no ${m.field.field}${renamed}: ${m.field.becomes}`);
+  }
+  const earlier = r.missing.filter((m) => m.previous > 0);
+  if (earlier.length === 0) return lines;
+  lines.push(
+    r.replace
+      ? `${r.dryRun ? 'Would be cleared' : 'Cleared'} with --replace, where the earlier import had them:`
+      : `${r.dryRun ? 'Would be kept' : 'Kept'} from the earlier import, which had them (give --replace to clear them); exit code 65:`,
+  );
+  for (const m of earlier) lines.push(`  ${m.field.field}: ${plural(m.previous, 'incident')}`);
+  return lines;
+}
+
 export function formatReport(r: ImportReport): string {
   const lines: string[] = [];
   const would = r.dryRun ? 'would be ' : '';
@@ -12,6 +40,7 @@ export function formatReport(r: ImportReport): string {
     `Rows read: ${formatCount(r.rows)}; ${would}written (new): ${formatCount(r.created)}; ${would}updated: ${formatCount(r.updated)}; unchanged: ${formatCount(r.unchanged)}; skipped: ${formatCount(r.skipped.total)}.`,
   );
   if (r.blankLines > 0) lines.push(`Blank lines ignored: ${formatCount(r.blankLines)}.`);
+  lines.push(...missingColumns(r));
 
   if (r.skipped.total > 0) {
     lines.push('', `Skipped rows (${formatCount(r.skipped.total)}), by reason:`);

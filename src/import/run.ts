@@ -11,6 +11,8 @@ import { type CsvItem, readCsv, sniffFile } from './csv.ts';
 import type { Dataset, MapContext, Release } from './dataset.ts';
 import { DateFormats, detectDayMonthOrder, readDate } from './dates.ts';
 import { type DecodeStats, describeEncoding } from './decode.ts';
+import { fitToSchema } from './limits.ts';
+import { findMissing, type MissingField, reconcileMissing } from './optional.ts';
 import { type IncidentWriter, JsonBatchWriter, type WriteStatus, YamlFileWriter } from './output.ts';
 import { createProgress } from './progress.ts';
 import { C1_REPAIRED, repairC1 } from './repair.ts';
@@ -29,6 +31,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** The dataset release ("23.1"), when the file name does not say. */
   release?: string;
+  /** Clear what an earlier import holds for a field this file has no column for (else it is kept). */
+  replace?: boolean;
   io: CliIo;
   /** Rows between progress lines when stderr is not a terminal. */
   progressEvery?: number;
@@ -42,6 +46,10 @@ export interface ImportReport {
   dryRun: boolean;
   /** What was detected about the file, in order: dataset and columns, dates, encoding, line ends. */
   detected: string[];
+  /** Optional columns the file lacks, with how many incidents of an earlier import had them. */
+  missing: MissingField[];
+  /** Whether --replace cleared those fields (else their earlier values were kept). */
+  replace: boolean;
   rows: number;
   blankLines: number;
   created: number;
@@ -99,10 +107,12 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
     },
   };
 
+  const missing = findMissing(dataset.optional, header.header);
+  const reconcile = reconcileMissing(missing, options.replace === true);
   const writer: IncidentWriter =
     options.batch === undefined
-      ? new YamlFileWriter(options.out, yamlComment(options, dataset), options.dryRun === true)
-      : new JsonBatchWriter(options.out, dataset.key, options.batch, options.dryRun === true);
+      ? new YamlFileWriter(options.out, yamlComment(options, dataset), options.dryRun === true, reconcile)
+      : new JsonBatchWriter(options.out, dataset.key, options.batch, options.dryRun === true, reconcile);
   await writer.init();
 
   const counts: Record<WriteStatus, number> = { new: 0, updated: 0, unchanged: 0 };
@@ -147,7 +157,8 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
       skipped.add(result.reason, item.line, result.detail);
       return;
     }
-    const valid = parseIncident(result.incident);
+    const { incident, cuts } = fitToSchema(result.incident);
+    const valid = parseIncident(incident);
     if (!valid.ok) {
       const detail = valid.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
       skipped.add('fails the incident schema', item.line, detail);
@@ -161,13 +172,13 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
     seen.add(id);
     if (writer.previousIds.has(id)) previousSeen += 1;
     if (repaired.detail !== undefined) warnings.add(C1_REPAIRED, item.line, repaired.detail);
-    for (const w of result.warnings) warnings.add(w.kind, item.line, w.detail);
+    for (const w of [...result.warnings, ...cuts]) warnings.add(w.kind, item.line, w.detail);
     if (concurrency === 1) {
-      counts[await writer.add(withoutEmptyLists(result.incident, id))] += 1;
+      counts[await writer.add(withoutEmptyLists(incident, id))] += 1;
       return;
     }
     const write = writer
-      .add(withoutEmptyLists(result.incident, id))
+      .add(withoutEmptyLists(incident, id))
       .then((status) => {
         counts[status] += 1;
       })
@@ -207,6 +218,8 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
     mode: options.batch === undefined ? 'files' : 'batch',
     dryRun: options.dryRun === true,
     detected,
+    missing,
+    replace: options.replace === true,
     rows,
     blankLines,
     created: counts.new,

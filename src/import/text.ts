@@ -1,6 +1,4 @@
-// Small text helpers for turning dataset cells into incident fields within the schema's limits.
-import { truncateWords } from '../incidents/text.ts';
-
+// Small text helpers for turning dataset cells into incident fields.
 /**
  * Two white-space characters in a row, one that is not a plain space, a control character or a
  * bidirectional control.
@@ -20,10 +18,13 @@ export function squash(value: string): string {
   return MESSY.test(value) ? value.replace(BIDI_CONTROL, '').replace(SPACE_RUN, ' ').trim() : value.trim();
 }
 
-/** At most `max` characters, cut at a word boundary with "…"; `undefined` for an empty cell. */
-export function fit(value: string, max: number): string | undefined {
+/**
+ * A cell as text, whole (see `squash`); `undefined` for an empty cell. Values longer than the schema
+ * allows are cut in one place, after mapping, where the cut is reported (limits.ts).
+ */
+export function cellText(value: string): string | undefined {
   const text = squash(value);
-  return text === '' ? undefined : truncateWords(text, max);
+  return text === '' ? undefined : text;
 }
 
 /** A lower-case, id-safe fragment: "SYR78126" → "syr78126", "AP / Reuters" → "ap-reuters". */

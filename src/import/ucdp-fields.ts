@@ -1,7 +1,7 @@
 // UCDP GED's death estimates and source articles → a claim's figures and source entries.
-import { isCalendarDate, LIMITS } from '../incidents/schema.ts';
+import { isCalendarDate } from '../incidents/schema.ts';
 import type { Cells } from './columns.ts';
-import { fit, readCount, squash } from './text.ts';
+import { cellText, readCount, squash } from './text.ts';
 
 interface Killed {
   best: number;
@@ -86,7 +86,7 @@ export function sourceArticles(cell: string): { sources: ArticleSource[]; total:
     const m = /^(.+?)\s*,\s*(\d{4}-\d{2}-\d{2})\s*(?:,\s*(.*))?$/.exec(item);
     const outlet = m?.[1] ?? item;
     const headline = m?.[3]?.trim();
-    const name = fit(headline ? `${outlet}: ${headline}` : outlet, LIMITS.name) ?? outlet;
+    const name = cellText(headline ? `${outlet}: ${headline}` : outlet) ?? outlet;
     return {
       id: `ucdp-article-${i + 1}`,
       name,

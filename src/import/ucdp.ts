@@ -1,7 +1,6 @@
 // One UCDP GED row → one incident. GED has no notes, so the summary is composed from its fields in
-// neutral words; the death estimates become a claim by UCDP. Mapping tables: docs/import.md.
+// neutral words; the death estimates become a claim by UCDP. Mapping tables: docs/imports.md.
 import path from 'node:path';
-import { LIMITS } from '../incidents/schema.ts';
 import { formatDateRange } from '../render/dates.ts';
 import type { Cells, ColumnDef, Header } from './columns.ts';
 import {
@@ -14,8 +13,9 @@ import {
 } from './dataset.ts';
 import { actorList, coordinates, uniqueTags } from './fields.ts';
 import { countryIso3 } from './iso3.ts';
-import { fit, slugPart, squash } from './text.ts';
+import { cellText, slugPart, squash } from './text.ts';
 import { deathEstimates, sourceArticles } from './ucdp-fields.ts';
+import { UCDP_OPTIONAL } from './ucdp-optional.ts';
 
 const COLUMNS: readonly ColumnDef[] = [
   { name: 'id', aliases: ['event_id', 'ged_id'], required: true },
@@ -115,7 +115,7 @@ export function mapUcdpRow(cells: Cells, ctx: MapContext): RowResult {
   if (violence === undefined) {
     return skip('unknown type of violence', `type_of_violence "${violenceCode}" is not 1, 2 or 3`);
   }
-  const country = fit(cells('country'), LIMITS.name);
+  const country = cellText(cells('country'));
   if (country === undefined) return skip('no country', 'country is empty');
 
   const start = ctx.readDate(cells('date_start'));
@@ -134,11 +134,11 @@ export function mapUcdpRow(cells: Cells, ctx: MapContext): RowResult {
   if (!estimates.ok) return skip('unreadable death estimate', estimates.detail);
   if (estimates.warning) warnings.push({ kind: 'estimates out of order', detail: estimates.warning });
 
-  const sideA = fit(cells('side_a'), LIMITS.name);
-  const sideB = fit(cells('side_b'), LIMITS.name);
-  const adm1 = fit(cells('adm_1'), LIMITS.name);
-  const adm2 = fit(cells('adm_2'), LIMITS.name);
-  const place = fit(cells('where_coordinates'), LIMITS.name);
+  const sideA = cellText(cells('side_a'));
+  const sideB = cellText(cells('side_b'));
+  const adm1 = cellText(cells('adm_1'));
+  const adm2 = cellText(cells('adm_2'));
+  const place = cellText(cells('where_coordinates'));
   const where = placeName(place, adm1) ?? country;
   const coords =
     cells('latitude').trim() === '' && cells('longitude').trim() === ''
@@ -153,12 +153,10 @@ export function mapUcdpRow(cells: Cells, ctx: MapContext): RowResult {
 
   const incident = {
     id: `ucdp-${slugPart(eventId)}`,
-    title: fit(
+    title:
       violenceCode === '3'
         ? `One-sided violence against civilians by ${sideA ?? 'an unnamed actor'} in ${where}`
         : `Armed clash between ${sideA ?? 'an unnamed side'} and ${sideB ?? 'an unnamed side'} in ${where}`,
-      LIMITS.title,
-    ) as string,
     date: { start: start.iso, ...(endIso ? { end: endIso } : {}), ...(precision ? { precision } : {}) },
     location: {
       country,
@@ -212,7 +210,7 @@ export function mapUcdpRow(cells: Cells, ctx: MapContext): RowResult {
         ? ''
         : `ucdp code status: ${cells('code_status')}`,
     ]),
-    external_ids: { ucdp: fit(eventId, LIMITS.name) ?? eventId },
+    external_ids: { ucdp: cellText(eventId) ?? eventId },
   };
   return { ok: true, incident, warnings };
 }
@@ -260,13 +258,14 @@ function composeSummary(cells: Cells, p: SummaryParts): string {
   if (p.articles > p.listed) {
     sentences.push(`UCDP cites ${p.articles} source articles; the first ${p.listed} are listed as sources.`);
   }
-  return fit(sentences.join(' '), LIMITS.summary) ?? sentences.join(' ');
+  return sentences.join(' ');
 }
 
 export const ucdp: Dataset = {
   key: 'ucdp',
   label: 'UCDP GED',
   columns: COLUMNS,
+  optional: UCDP_OPTIONAL,
   dateColumns: ['date_start', 'date_end'],
   /** "ged191.csv" → 19.1, "GEDEvent_v22_1.csv" → 22.1. */
   detectRelease(file: string): string | undefined {

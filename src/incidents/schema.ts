@@ -8,7 +8,7 @@ export const LIMITS = {
   id: 100, // Discord's autocomplete choice value limit
   title: 200,
   name: 200,
-  summary: 2000,
+  summary: 10000, // whole ACLED notes; Discord replies cut longer text and say so
   quote: 2000,
   figureText: 100,
   tag: 50,

@@ -1,10 +1,15 @@
-// Casualty claims → the rows a chart plots, one per claimed figure. Nothing is added up: two claimants
-// for the same days are two rows, and so are two claims by one claimant. Worded figures without a
+// Casualty claims → the rows a chart plots. A hand-written claim is one row per claimed figure, nothing
+// added up: two claimants for the same days are two rows, and so are two claims by one claimant. A
+// dataset (ACLED, UCDP GED x) is one row per week or month: its events' best estimates added up within
+// that dataset only, and its lower-bound-only figures apart, as lower bounds. Worded figures without a
 // number ("scores") cannot be placed on an axis; they are kept apart to be named in the text.
+import { figureKind } from '../incidents/claimants.ts';
 import type { ClaimGroup } from '../incidents/queries.ts';
 import type { Figure } from '../incidents/schema.ts';
+import type { DatasetSummary, PeriodUnit } from '../incidents/types.ts';
 import { formatDateRange } from '../render/dates.ts';
 import { formatNumber } from '../render/format.ts';
+import { formatPeriod } from '../render/present-casualties.ts';
 
 export type Measure = 'killed' | 'injured';
 
@@ -41,15 +46,39 @@ export interface NotPlotted {
   to: string;
 }
 
+/** One dataset's figures for one week or month. */
+export interface TotalRow {
+  claimant: string;
+  /** The period (YYYY-MM-DD), drawn like a claim's: the mark at `to`, a line back to `from`. */
+  from: string;
+  to: string;
+  /** 'sum': the sum of the events' best estimates; 'at least': the sum of lower-bound-only figures. */
+  kind: 'sum' | 'at least';
+  value: number;
+  events: number;
+  label: string;
+  unit: PeriodUnit;
+}
+
 export interface CasualtyChartData {
   rows: ChartRow[];
   notPlotted: NotPlotted[];
+  /** Datasets' totals per period, oldest first; empty without datasets. */
+  totals: TotalRow[];
+  unit: PeriodUnit;
 }
 
 const MEASURES: readonly Measure[] = ['killed', 'injured'];
 
-/** One row per numeric figure of every claim, in the groups' order (newest period first). */
-export function casualtyChartData(result: { groups: readonly ClaimGroup[] }): CasualtyChartData {
+/**
+ * One row per numeric figure of every hand-written claim, in the groups' order (newest period first),
+ * and the datasets' totals per period.
+ */
+export function casualtyChartData(result: {
+  groups: readonly ClaimGroup[];
+  datasets?: readonly DatasetSummary[];
+  unit?: PeriodUnit;
+}): CasualtyChartData {
   const rows: ChartRow[] = [];
   const notPlotted: NotPlotted[] = [];
   for (const group of result.groups) {
@@ -77,18 +106,61 @@ export function casualtyChartData(result: { groups: readonly ClaimGroup[] }): Ca
       }
     }
   }
-  return { rows, notPlotted };
+  const totals: TotalRow[] = [];
+  for (const d of result.datasets ?? []) {
+    for (const p of [...d.periods].reverse()) {
+      const at = {
+        claimant: d.claimant,
+        from: p.from,
+        to: p.to,
+        events: p.events,
+        unit: result.unit ?? 'week',
+      };
+      // A period without events is drawn at 0: the dataset coded no deaths in it.
+      if (p.bestEvents > 0 || p.atLeastEvents === 0)
+        totals.push({ ...at, kind: 'sum', value: p.best, label: formatNumber(p.best) });
+      if (p.atLeastEvents > 0)
+        totals.push({ ...at, kind: 'at least', value: p.atLeast, label: `≥ ${formatNumber(p.atLeast)}` });
+    }
+  }
+  return { rows, notPlotted, totals, unit: result.unit ?? 'week' };
 }
 
+/** Where a figure goes, as figureKind reads it: "at least 84" with a best of 84 is a lower bound. */
 function placeFigure(f: Figure): Pick<ChartRow, 'kind' | 'value' | 'label'> | undefined {
-  if (f.best !== undefined) return { kind: 'best', value: f.best, label: formatNumber(f.best) };
-  if (f.low !== undefined && f.high !== undefined) {
-    const label = f.low === f.high ? formatNumber(f.low) : `${formatNumber(f.low)}–${formatNumber(f.high)}`;
-    return { kind: 'range', value: undefined, label };
+  const { kind, value } = figureKind(f);
+  switch (kind) {
+    case 'best':
+      return { kind, value, label: formatNumber(value ?? 0) };
+    case 'range': {
+      const low = f.low ?? 0;
+      const high = f.high ?? 0;
+      return {
+        kind,
+        value: undefined,
+        label: low === high ? formatNumber(low) : `${formatNumber(low)}–${formatNumber(high)}`,
+      };
+    }
+    case 'at least':
+      return { kind, value, label: `≥ ${formatNumber(value ?? 0)}` };
+    case 'up to':
+      return { kind, value, label: `≤ ${formatNumber(value ?? 0)}` };
+    default:
+      return undefined;
   }
-  if (f.low !== undefined) return { kind: 'at least', value: f.low, label: `≥ ${formatNumber(f.low)}` };
-  if (f.high !== undefined) return { kind: 'up to', value: f.high, label: `≤ ${formatNumber(f.high)}` };
-  return undefined;
+}
+
+/**
+ * True when one figure would flatten the rest on a linear axis: at least three positive values, and
+ * the largest over ten times the 75th percentile of the others (most marks in the panel's bottom tenth).
+ */
+export function needsLogScale(values: readonly number[]): boolean {
+  const positive = values.filter((v) => v > 0).sort((a, b) => a - b);
+  if (positive.length < 3) return false;
+  const max = positive.at(-1) ?? 0;
+  const others = positive.slice(0, -1);
+  const p75 = others[Math.min(others.length - 1, Math.floor(others.length * 0.75))] ?? 0;
+  return max > 10 * Math.max(1, p75);
 }
 
 /** "84 killed — Syrian military, 28–30 Oct 2016" for the text alternative. */
@@ -97,9 +169,9 @@ export function describeRow(row: ChartRow): string {
     row.kind === 'best' && (row.low !== undefined || row.high !== undefined)
       ? `${row.label} (range ${formatRange(row.low, row.high)})`
       : row.kind === 'at least'
-        ? `at least ${formatNumber(row.low ?? 0)}`
+        ? `at least ${formatNumber(row.value ?? 0)}`
         : row.kind === 'up to'
-          ? `up to ${formatNumber(row.high ?? 0)}`
+          ? `up to ${formatNumber(row.value ?? 0)}`
           : row.label;
   return `${figure} ${row.measure} — ${row.claimant}, ${formatDateRange(row.from, row.to)}`;
 }
@@ -115,8 +187,17 @@ function formatRange(low: number | undefined, high: number | undefined): string 
   return low !== undefined ? `at least ${formatNumber(low)}` : `up to ${formatNumber(high ?? 0)}`;
 }
 
+/** "9–15 Mar 2020: 133 killed" for the text alternative, which names the dataset and the sum. */
+export function describeTotal(row: TotalRow): string {
+  const what =
+    row.kind === 'sum'
+      ? `${formatNumber(row.value)} killed`
+      : `at least ${formatNumber(row.value)} killed (lower bounds only)`;
+  return `${formatPeriod(row, row.unit)}: ${what}`;
+}
+
 /** The earliest start and latest end of the rows' periods. */
-export function dateSpan(rows: readonly ChartRow[]): { from: string; to: string } {
+export function dateSpan(rows: readonly Pick<ChartRow, 'from' | 'to'>[]): { from: string; to: string } {
   let from = rows[0]?.from ?? '';
   let to = rows[0]?.to ?? '';
   for (const row of rows) {

@@ -1,9 +1,23 @@
-// Casualty claims grouped by who claims them and for what period. Figures are listed, never added up.
+// /casualties: who claims how many killed, and for what period. A dataset's events (ACLED, UCDP GED x)
+// are that dataset's claims, added up within the dataset per week or month (casualty-datasets.ts).
+// Hand-written claims are listed per claimant and period, never added up. Nothing is ever added up
+// across claimants.
+
+import { datasetSummaries, whereSql } from './casualty-datasets.ts';
 import { type Catalog, incidentOf, NEWEST_FIRST } from './catalog.ts';
+import { datasetOf } from './claimants.ts';
 import { countryCondition, given, resolveCountry, sinceOf, untilOf } from './filters.ts';
 import type { Claim, Incident } from './schema.ts';
 import { foldKey } from './text.ts';
-import type { CasualtyQuery, ClaimGroup } from './types.ts';
+import type { CasualtyQuery, CasualtyResult, ClaimGroup } from './types.ts';
+
+export { DEADLIEST, periodFor, periodStart, WEEKLY_UP_TO_DAYS } from './casualty-datasets.ts';
+
+/**
+ * Hand-written claims are read from at most this many incidents, newest first (more than 20 pages
+ * show); the rest are counted, so the cost stays bounded however much matches.
+ */
+export const HAND_WRITTEN_INCIDENTS = 500;
 
 /** The period a claim covers: its own, else its incident's dates; an open end is the start day. */
 export function claimPeriod(claim: Claim, incident: Incident): { from: string; to: string } {
@@ -12,17 +26,12 @@ export function claimPeriod(claim: Claim, incident: Incident): { from: string; t
 }
 
 /**
- * Claims whose period overlaps [since, until], one group per claimant (spelling and case aside) and
- * period; newest period first, then by claimant. Two claimants for the same days are two groups.
- *
- * The claims table (its periods and country indexed) finds the incidents with such claims; each is parsed
- * once, newest first, and its claims are filtered and grouped here.
+ * Claims whose period overlaps [since, until]. Datasets' events are totalled per dataset (SQL over the
+ * claims table; only the deadliest events' files are read). Hand-written claims come as one group per
+ * claimant (spelling and case aside) and period, newest period first, then by claimant; two claimants
+ * for the same days are two groups.
  */
-export function casualtyClaims(
-  catalog: Catalog,
-  q: CasualtyQuery,
-  now: Date,
-): { groups: ClaimGroup[]; claims: number } {
+export function casualtyClaims(catalog: Catalog, q: CasualtyQuery, now: Date): CasualtyResult {
   const countryText = given(q.country);
   const country = countryText === undefined ? undefined : resolveCountry(catalog, countryText);
   const since = sinceOf(q.since, now);
@@ -44,21 +53,54 @@ export function casualtyClaims(
     where.push(where.length === 0 ? 'c.period_from <= ?' : '+c.period_from <= ?');
     params.push(until);
   }
-  // Each incident with such claims once, newest first: its body is parsed once for all its claims.
+  const datasets = datasetSummaries(catalog, [...where, 'c.dataset IS NOT NULL'], params);
+  const events = datasets.summaries.reduce((n, d) => n + d.totals.events, 0);
+  // Every claim matched, counted on the claims table's period indexes alone; the rest are hand-written.
+  const all = catalog
+    .statement<string[], number>(`SELECT COUNT(*) FROM claims c ${whereSql(where)}`)
+    .pluck(true)
+    .get(...params);
+  const hand = handWrittenClaims(catalog, [...where, 'c.dataset IS NULL'], params, {
+    since,
+    until,
+    claims: Number(all ?? 0) - events,
+  });
+  return {
+    groups: hand.groups,
+    claims: hand.claims + events,
+    datasets: datasets.summaries,
+    unit: datasets.unit,
+    handWritten: { claims: hand.claims, claimants: hand.claimants, listed: hand.listed },
+  };
+}
+
+/**
+ * Hand-written claims, grouped as casualtyClaims says, from at most HAND_WRITTEN_INCIDENTS incidents
+ * (newest first; each parsed once for all its claims). All of them are counted in SQL.
+ */
+function handWrittenClaims(
+  catalog: Catalog,
+  where: readonly string[],
+  params: readonly string[],
+  range: { since: string | undefined; until: string | undefined; claims: number },
+): { groups: ClaimGroup[]; claims: number; claimants: number; listed: number } {
+  const filter = whereSql(where);
+  if (range.claims <= 0) return { groups: [], claims: 0, claimants: 0, listed: 0 };
   const bodies = catalog
-    .statement<string[], string>(
-      `SELECT body FROM incidents WHERE rowid IN
-       (SELECT c.incident FROM claims c ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`})
-       ORDER BY ${NEWEST_FIRST}`,
+    .statement<(string | number)[], string>(
+      `SELECT body FROM incidents WHERE rowid IN (SELECT c.incident FROM claims c ${filter})
+       ORDER BY ${NEWEST_FIRST} LIMIT ?`,
     )
     .pluck(true)
-    .iterate(...params) as IterableIterator<string>;
+    .iterate(...params, HAND_WRITTEN_INCIDENTS) as IterableIterator<string>;
 
+  const { since, until } = range;
   const groups = new Map<string, ClaimGroup & { order: string }>();
-  let claims = 0;
+  let listed = 0;
   for (const body of bodies) {
     const incident = incidentOf({ body });
     for (const claim of incident.casualties) {
+      if (datasetOf(claim, incident) !== undefined) continue;
       const period = claimPeriod(claim, incident);
       if (since !== undefined && period.to < since) continue;
       if (until !== undefined && period.from > until) continue;
@@ -70,7 +112,7 @@ export function casualtyClaims(
         groups.set(key, group);
       }
       group.rows.push({ incident, claim, source: incident.sources.find((s) => s.id === claim.source) });
-      claims += 1;
+      listed += 1;
     }
   }
   const sorted = [...groups.values()].sort(
@@ -80,7 +122,22 @@ export function casualtyClaims(
       compareAsc(a.claimant, b.claimant) ||
       compareDesc(a.period.from, b.period.from),
   );
-  return { groups: sorted.map(({ order: _, ...group }) => group), claims };
+  // Their claimants are counted from the groups when every claim is listed, else in SQL.
+  const claimants =
+    listed >= range.claims
+      ? new Set(sorted.map((g) => g.claimant.toLowerCase())).size
+      : Number(
+          catalog
+            .statement<string[], number>(`SELECT COUNT(DISTINCT c.claimant_fold) FROM claims c ${filter}`)
+            .pluck(true)
+            .get(...params) ?? 0,
+        );
+  return {
+    groups: sorted.map(({ order: _, ...group }) => group),
+    claims: range.claims,
+    claimants,
+    listed,
+  };
 }
 
 function compareAsc(a: string, b: string): number {

@@ -10,6 +10,7 @@ import { hash, randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { datasetOf, figureKind } from './claimants.ts';
 import type { LoadProblem, ParsedFile } from './parse.ts';
 import type { Incident } from './schema.ts';
 import { foldKey, tokenize } from './text.ts';
@@ -21,7 +22,7 @@ export interface CatalogEntry {
 }
 
 /** Bumped whenever the tables below change shape: an index built by another version is rebuilt. */
-export const INDEX_SCHEMA_VERSION = 1;
+export const INDEX_SCHEMA_VERSION = 2;
 
 /** The date an incident sorts by: its end, or its start when it is a single day. */
 export function incidentSortDate(incident: Incident): string {
@@ -161,9 +162,20 @@ CREATE TABLE IF NOT EXISTS claims (
   claimant_fold TEXT NOT NULL,
   period_from TEXT NOT NULL,
   period_to TEXT NOT NULL,
-  country_key TEXT NOT NULL
+  country_key TEXT NOT NULL,
+  dataset TEXT,
+  place TEXT,
+  killed_kind TEXT,
+  killed INTEGER,
+  killed_low INTEGER,
+  killed_high INTEGER
 );
 CREATE INDEX IF NOT EXISTS claims_incident ON claims (incident, idx);
+-- Datasets' events, covering what /casualties adds up (casualties.ts): its sums read no table rows.
+CREATE INDEX IF NOT EXISTS claims_dataset ON claims (dataset, period_to, period_from, killed_kind, killed,
+  killed_low, killed_high, place, country_key, incident, idx) WHERE dataset IS NOT NULL;
+CREATE INDEX IF NOT EXISTS claims_dataset_country ON claims (country_key, dataset, period_to, period_from,
+  killed_kind, killed, killed_low, killed_high, place, incident, idx) WHERE dataset IS NOT NULL;
 CREATE INDEX IF NOT EXISTS claims_to ON claims (period_to, period_from, incident);
 CREATE INDEX IF NOT EXISTS claims_country ON claims (country_key, period_to, period_from, incident);
 CREATE INDEX IF NOT EXISTS claims_from ON claims (period_from, incident);
@@ -682,15 +694,30 @@ export class Catalog {
       if (quote.organization !== undefined) this.count('names', 'organization', quote.organization, 1);
     }
     const insertClaim = this.statement(
-      `INSERT INTO claims (incident, idx, claimant_fold, period_from, period_to, country_key)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO claims (incident, idx, claimant_fold, period_from, period_to, country_key, dataset, place,
+       killed_kind, killed, killed_low, killed_high) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const [idx, claim] of incident.casualties.entries()) {
       const from = claim.period?.from ?? incident.date.start;
       const to = claim.period
         ? (claim.period.to ?? claim.period.from)
         : (incident.date.end ?? incident.date.start);
-      insertClaim.run(rowid, idx, foldKey(claim.claimant), from, to, countryKey);
+      // What /casualties adds up within one dataset (casualties.ts), read as figureKind reads it.
+      const killed = claim.killed === undefined ? undefined : figureKind(claim.killed);
+      insertClaim.run(
+        rowid,
+        idx,
+        foldKey(claim.claimant),
+        from,
+        to,
+        countryKey,
+        datasetOf(claim, incident) ?? null,
+        incident.location.admin1 ?? null,
+        killed?.kind ?? null,
+        killed?.value ?? null,
+        claim.killed?.low ?? null,
+        claim.killed?.high ?? null,
+      );
     }
     for (const sourceId of new Set(incident.sources.map((s) => s.id)))
       this.count('source_ids', sourceId, '', 1);

@@ -1,6 +1,7 @@
 // Query results → Answers: the layout of every command's reply. Pure; text stays raw (unescaped).
-import type { ClaimGroup, DatasetStats, Page, QuoteHit, SearchHit } from '../incidents/queries.ts';
+import type { DatasetStats, Page, QuoteHit, SearchHit } from '../incidents/queries.ts';
 import type { Incident } from '../incidents/schema.ts';
+import type { CasualtyResult } from '../incidents/types.ts';
 import type { Answer, AnswerField, Section } from './answer.ts';
 import {
   bullets,
@@ -25,6 +26,7 @@ import {
   formatTimestamp,
 } from './format.ts';
 import { DISCORD_LIMITS } from './limits.ts';
+import { datasetOverviewLine, datasetSections } from './present-casualties.ts';
 import { truncate } from './truncate.ts';
 
 export type { Filters } from './blocks.ts';
@@ -170,11 +172,12 @@ export function presentSearch(page: Page<SearchHit>, query: Filters & { query: s
 }
 
 export function presentCasualties(
-  result: { groups: ClaimGroup[]; claims: number },
+  result: Pick<CasualtyResult, 'groups' | 'claims'> & Partial<Omit<CasualtyResult, 'groups' | 'claims'>>,
   filters: Filters = {},
 ): Answer {
   const described = describeFilters(filters);
-  if (result.groups.length === 0) {
+  const datasets = result.datasets ?? [];
+  if (result.groups.length === 0 && datasets.length === 0) {
     return {
       content:
         described === ''
@@ -183,7 +186,8 @@ export function presentCasualties(
       sections: [],
     };
   }
-  const claimants = new Set(result.groups.map((g) => g.claimant)).size;
+  const handClaimants = result.handWritten?.claimants ?? new Set(result.groups.map((g) => g.claimant)).size;
+  const claimants = datasets.length + handClaimants;
   const match = described === '' ? '' : ` matching ${described}`;
   const fields = result.groups.flatMap((group) =>
     packLines(
@@ -196,16 +200,48 @@ export function presentCasualties(
       ),
     ),
   );
+  const hand = result.handWritten;
+  const unlisted =
+    hand !== undefined && hand.listed < hand.claims
+      ? `Listed: ${formatNumber(hand.listed)} of ${plural(hand.claims, 'claim')}, from the newest incidents; narrow the question (since, until) to see older ones.`
+      : undefined;
+  const handSection: Section | undefined =
+    fields.length === 0
+      ? undefined
+      : {
+          title: 'Casualty claims by claimant and period',
+          description: unlisted === undefined ? NOT_SUMMED : `${NOT_SUMMED}\n${unlisted}`,
+          fields,
+          footer: NOT_SUMMED,
+          color: COLORS.list,
+        };
+  const content = `${plural(result.claims, 'casualty claim')} by ${plural(claimants, 'claimant')}${match}`;
+  if (datasets.length === 0) return { content, sections: handSection === undefined ? [] : [handSection] };
+
+  // Datasets first: an overview that fits the first page (the chart shows there), then each dataset.
+  const overview: Section = {
+    title: 'Casualty claims by claimant',
+    description: [
+      NOT_SUMMED,
+      ...bullets([
+        ...datasets.map(datasetOverviewLine),
+        ...(handClaimants > 0
+          ? [
+              `${plural(hand?.claims ?? result.groups.length, 'other claim')} by ${plural(handClaimants, 'claimant')}, each listed with its incident below`,
+            ]
+          : []),
+      ]),
+    ].join('\n'),
+    color: COLORS.note,
+  };
+  const unit = result.unit ?? 'week';
+  const showCountry = filters.country === undefined;
   return {
-    content: `${plural(result.claims, 'casualty claim')} by ${plural(claimants, 'claimant')}${match}`,
+    content,
     sections: [
-      {
-        title: 'Casualty claims by claimant and period',
-        description: NOT_SUMMED,
-        fields,
-        footer: NOT_SUMMED,
-        color: COLORS.list,
-      },
+      overview,
+      ...datasets.flatMap((d) => datasetSections(d, unit, { showCountry })),
+      ...(handSection === undefined ? [] : [handSection]),
     ],
   };
 }

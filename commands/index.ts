@@ -7,6 +7,7 @@ import { latestCommand } from './latest.ts';
 import { mapCommand } from './map.ts';
 import { quotesCommand } from './quotes.ts';
 import { searchCommand } from './search.ts';
+import { trendsCommand } from './trends.ts';
 import type { Command } from './types.ts';
 
 export const commands: readonly Command[] = [
@@ -15,6 +16,7 @@ export const commands: readonly Command[] = [
   quotesCommand,
   searchCommand,
   casualtiesCommand,
+  trendsCommand,
   mapCommand,
   digestCommand,
   digestAdminCommand,

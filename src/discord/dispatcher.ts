@@ -47,6 +47,7 @@ export interface AccessRules {
 export const DEFAULT_COOLDOWNS: Readonly<Record<string, number>> = {
   search: 3000,
   casualties: 5000,
+  trends: 5000,
   map: 10_000,
 };
 

@@ -99,7 +99,7 @@ const timeZone = z
   .trim()
   .refine(isTimeZone, { error: 'expected an IANA time zone such as Europe/Berlin or UTC' });
 
-const DIGEST_KEYS = ['CHANNEL', 'CRON', 'TIMEZONE', 'COUNTRIES', 'TITLE', 'WHEN_EMPTY'] as const;
+const DIGEST_KEYS = ['CHANNEL', 'CRON', 'TIMEZONE', 'COUNTRIES', 'TITLE', 'WHEN_EMPTY', 'CHART'] as const;
 
 const digestSchema = z.object({
   CHANNEL: z
@@ -129,6 +129,13 @@ const digestSchema = z.object({
   WHEN_EMPTY: z
     .enum(['quiet', 'post'], { error: 'expected quiet (no post) or post ("nothing new")' })
     .default('quiet'),
+  CHART: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['true', 'false'], { error: 'expected true (attach a chart) or false (default)' }))
+    .transform((value) => value === 'true')
+    .default(false),
 });
 
 export interface DigestConfig {
@@ -140,6 +147,8 @@ export interface DigestConfig {
   countries: string[];
   title: string;
   whenEmpty: 'quiet' | 'post';
+  /** DIGEST_<n>_CHART: attach a chart of the run's incidents per day or week, by country. */
+  chart?: boolean;
 }
 
 /** DIGEST_<n>_* keys → one digest per n; unknown DIGEST_<n>_X keys are errors (typos). */
@@ -182,6 +191,7 @@ function parseDigests(
       countries: d.COUNTRIES ?? [],
       title: d.TITLE ?? `Digest ${id}`,
       whenEmpty: d.WHEN_EMPTY,
+      chart: d.CHART,
     });
   }
   return digests;

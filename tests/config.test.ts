@@ -70,6 +70,7 @@ describe('configuration', () => {
         countries: ['Syria', 'IRQ'],
         title: 'Morning briefing',
         whenEmpty: 'post',
+        chart: false,
       },
       {
         id: '2',
@@ -79,6 +80,7 @@ describe('configuration', () => {
         countries: [],
         title: 'Digest 2',
         whenEmpty: 'quiet',
+        chart: false,
       },
     ]);
     expect(

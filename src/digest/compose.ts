@@ -6,9 +6,11 @@ import { foldKey } from '../incidents/text.ts';
 import type { Answer, Section } from '../render/answer.ts';
 import { COLORS } from '../render/blocks.ts';
 import { type MessagePayload, toDiscordPages } from '../render/discord.ts';
-import { formatQuote, quoteHit } from '../render/format.ts';
+import { formatNumber, formatQuote, quoteHit } from '../render/format.ts';
 import { incidentEntry, NOT_SUMMED } from '../render/present.ts';
 import { describeChanges } from './facets.ts';
+import { countryScope, type DigestSummary, rowidScope, summarizeDue, summarizeIncidents } from './summary.ts';
+import { moreLines, summarySection } from './summary-section.ts';
 import type { SeenRecord, SeenVersion } from './tracker.ts';
 
 export interface DigestItem {
@@ -36,9 +38,19 @@ export interface DigestSelection {
   /** Of `total`: new incidents, and updated ones. */
   fresh: number;
   updated: number;
+  /**
+   * Counted in SQL over every item due (selectDigestItems): present when more are due than shown, or
+   * when a timeline was asked for (the chart).
+   */
+  summary?: DigestSummary;
 }
 
-type CandidateRow = { id: string; country_key: string; sort_date: string; start_date: string };
+export interface SelectOptions {
+  /** Count the due incidents per day, week or month and country too (DIGEST_<n>_CHART). */
+  timeline?: boolean;
+}
+
+type CandidateRow = { rowid: number; id: string; country_key: string; sort_date: string; start_date: string };
 
 /**
  * Incidents new or changed since `cursor` (by when the bot saw them, up to `asOf`), newest first,
@@ -53,12 +65,13 @@ export function selectDigestItems(
   asOf: number,
   countries: readonly string[] = [],
   changed: Iterable<string> = records.keys(),
+  options: SelectOptions = {},
 ): DigestSelection {
   const keys = countryKeys(catalog, countries);
-  if (cursor === undefined) return firstDigestItems(catalog, keys);
+  if (cursor === undefined) return firstDigestItems(catalog, keys, options);
   const due: { row: CandidateRow; record: SeenRecord; kind: 'new' | 'updated' }[] = [];
   const select = catalog.statement<[string], CandidateRow>(
-    'SELECT id, country_key, sort_date, start_date FROM incidents WHERE id = ?',
+    'SELECT rowid, id, country_key, sort_date, start_date FROM incidents WHERE id = ?',
   );
   for (const id of new Set(changed)) {
     const record = records.get(id);
@@ -79,9 +92,11 @@ export function selectDigestItems(
   }
   due.sort((a, b) => compareNewestRows(a.row, b.row));
   const items: DigestItem[] = [];
+  const shown: number[] = [];
   for (const { row, record, kind } of due.slice(0, DIGEST_CAPS.regular)) {
     const incident = catalog.get(row.id);
     if (!incident) continue;
+    shown.push(row.rowid);
     const seenThen = lastSeenBy(record.versions, cursor);
     items.push({
       incident,
@@ -90,23 +105,35 @@ export function selectDigestItems(
     });
   }
   const fresh = due.filter((d) => d.kind === 'new').length;
-  return { items, total: due.length, fresh, updated: due.length - fresh };
+  const selection: DigestSelection = { items, total: due.length, fresh, updated: due.length - fresh };
+  if (due.length <= items.length && !options.timeline) return selection;
+  // Counted over every due row by rowid in SQL; only the deadliest few are read whole.
+  const summary = summarizeDue(catalog, rowidScope(due.map((d) => d.row.rowid)), {
+    fresh: rowidScope(due.filter((d) => d.kind === 'new').map((d) => d.row.rowid)),
+    shown,
+    ...(options.timeline ? { timeline: true } : {}),
+  });
+  return { ...selection, summary };
 }
 
 /**
  * A channel's first digest: the current incidents of its countries, of which it shows the newest
  * (DIGEST_CAPS.first) and counts the rest, both straight from the index.
  */
-function firstDigestItems(catalog: Catalog, keys: ReadonlySet<string> | undefined): DigestSelection {
+function firstDigestItems(
+  catalog: Catalog,
+  keys: ReadonlySet<string> | undefined,
+  options: SelectOptions,
+): DigestSelection {
   const list = keys === undefined ? undefined : [...keys];
   const where = list === undefined ? '' : `WHERE country_key IN (${list.map(() => '?').join(', ')})`;
   const params = list ?? [];
-  const shown = catalog
-    .statement<unknown[], { body: string }>(
-      `SELECT body FROM incidents ${where} ORDER BY ${NEWEST_FIRST} LIMIT ?`,
+  const rows = catalog
+    .statement<unknown[], { rowid: number; body: string }>(
+      `SELECT rowid, body FROM incidents ${where} ORDER BY ${NEWEST_FIRST} LIMIT ?`,
     )
-    .all(...params, DIGEST_CAPS.first)
-    .map(incidentOf);
+    .all(...params, DIGEST_CAPS.first);
+  const shown = rows.map(incidentOf);
   const total =
     list === undefined
       ? catalog.size
@@ -114,11 +141,21 @@ function firstDigestItems(catalog: Catalog, keys: ReadonlySet<string> | undefine
           .statement<unknown[], number>(`SELECT count(*) FROM incidents ${where}`)
           .pluck()
           .get(...params) as number);
-  return {
+  const selection: DigestSelection = {
     items: shown.map((incident) => ({ incident, kind: 'new', changes: [] })),
     total,
     fresh: total,
     updated: 0,
+  };
+  if (total <= shown.length && !options.timeline) return selection;
+  const scope = countryScope(list);
+  return {
+    ...selection,
+    summary: summarizeDue(catalog, scope, {
+      fresh: scope,
+      shown: rows.map((row) => row.rowid),
+      ...(options.timeline ? { timeline: true } : {}),
+    }),
   };
 }
 
@@ -155,11 +192,24 @@ export interface ComposeInput {
   total?: number;
   fresh?: number;
   updated?: number;
+  /** Counted over every item due (selectDigestItems); else counted from `items`. */
+  summary?: DigestSummary;
+  /** The picture of the run's incidents (DIGEST_<n>_CHART), attached to the first message. */
+  picture?: DigestPicture;
   /** The period covered, by when the bot saw the changes (ms). */
   since: number | undefined;
   asOf: number;
   whenEmpty: 'quiet' | 'post';
 }
+
+/** A chart of the run (charts/digest-chart.ts): PNG bytes and their text alternative. */
+export interface DigestPicture {
+  png: Uint8Array;
+  alt: string;
+}
+
+/** The chart's file name in a digest's first message. */
+export const DIGEST_CHART_FILE = 'digest-chart.png';
 
 /** The digest as messages, or nothing when there is nothing to say and the digest stays quiet. */
 export function composeDigest(
@@ -176,21 +226,42 @@ export function composeDigest(
   const cap = first ? DIGEST_CAPS.first : DIGEST_CAPS.regular;
   const shown = items.slice(0, cap);
   const hidden = total - shown.length;
-  const sections: Section[] = groupByCountry(shown).map(([country, group]) => ({
-    title: country,
-    fields: group.map((item) => incidentEntry(item.incident, itemLines(item))),
-    color: COLORS.list,
-  }));
+  const summary =
+    hidden > 0
+      ? (input.summary ??
+        summarizeIncidents(
+          items.map((item) => item.incident),
+          items.filter((item) => item.kind === 'new').map((item) => item.incident),
+          shown.length,
+        ))
+      : undefined;
+  const more = summary ? moreLines(summary, hidden) : [];
+  const sections: Section[] = [];
+  if (summary) sections.push(summarySection(summary, total, shown.length, more));
+  sections.push(
+    ...groupByCountry(shown).map(([country, group]) => ({
+      title: country,
+      fields: group.map((item) => incidentEntry(item.incident, itemLines(item))),
+      color: COLORS.list,
+    })),
+  );
   const quotes = keyQuotes(shown);
   if (quotes.length > 0)
     sections.push({ title: 'Key quotes', description: quotes.join('\n\n'), color: COLORS.note });
-  const more = hidden > 0 ? `${hidden} more — /latest` : undefined;
   sections.push({
-    ...(more ? { description: more } : {}),
+    ...(more.length > 0 ? { description: more.join('\n') } : {}),
     footer: NOT_SUMMED,
     color: COLORS.note,
   });
-  const answer: Answer = { content: header(input, shown), sections };
+  const answer: Answer = { content: header(input, shown, summary), sections };
+  if (input.picture) {
+    (sections[0] as Section).image = DIGEST_CHART_FILE;
+    // A Buffer, which the state store keeps as base64 while the run is pending (a Uint8Array it would
+    // keep as an object of numbered bytes); discord-sender.ts reads either back.
+    const { png } = input.picture;
+    const data = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+    answer.attachments = [{ name: DIGEST_CHART_FILE, data, description: input.picture.alt }];
+  }
   return { answer, messages: toDiscordPages(answer, { maxPages: DIGEST_CAPS.messages }) };
 }
 
@@ -217,15 +288,20 @@ function keyQuotes(items: DigestItem[]): string[] {
   return hits.slice(0, DIGEST_CAPS.keyQuotes).map((hit) => `${formatQuote(hit)}\n(${hit.incident.title})`);
 }
 
-function header(input: ComposeInput, shown: DigestItem[]): string {
+function header(input: ComposeInput, shown: DigestItem[], summary: DigestSummary | undefined): string {
   const total = input.total ?? input.items.length;
   const fresh = input.fresh ?? input.items.filter((item) => item.kind === 'new').length;
   const updated = input.updated ?? total - fresh;
-  const countries = [...new Set(shown.map((i) => i.incident.location.country))];
+  const countries = summary
+    ? summary.countries.map((c) => c.name)
+    : [...new Set(shown.map((i) => i.incident.location.country))];
   const counts =
     input.since === undefined
-      ? `${total} current incident${total === 1 ? '' : 's'}`
-      : `${[fresh > 0 ? `${fresh} new` : '', updated > 0 ? `${updated} updated` : '']
+      ? `${formatNumber(total)} current incident${total === 1 ? '' : 's'}`
+      : `${[
+          fresh > 0 ? `${formatNumber(fresh)} new` : '',
+          updated > 0 ? `${formatNumber(updated)} updated` : '',
+        ]
           .filter(Boolean)
           .join(' and ')} incident${total === 1 ? '' : 's'}`;
   const where =

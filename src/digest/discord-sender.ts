@@ -1,6 +1,6 @@
 // Posting digest messages through discord.js' REST client (429s are waited out there, per route).
-import { DiscordAPIError, HTTPError, type REST, Routes } from 'discord.js';
-import { DeliveryError, type DigestSender } from './runner.ts';
+import { DiscordAPIError, HTTPError, type RawFile, type REST, Routes } from 'discord.js';
+import { DeliveryError, type DigestSender, type OutgoingMessage } from './runner.ts';
 
 /** Statuses where retrying cannot help: bad body, no access, no such channel. */
 const PERMANENT = new Set([400, 401, 403, 404]);
@@ -39,7 +39,7 @@ export function restSender(rest: REST, pace: PaceOptions = {}): DigestSender {
     async send(channelId, message) {
       await turn();
       try {
-        const created = (await rest.post(Routes.channelMessages(channelId), { body: message })) as {
+        const created = (await rest.post(Routes.channelMessages(channelId), withFiles(message))) as {
           id: string;
         };
         return { id: created.id };
@@ -61,4 +61,49 @@ export function restSender(rest: REST, pace: PaceOptions = {}): DigestSender {
       }
     },
   };
+}
+
+/**
+ * The request for one message: plain JSON, or with files (a digest's chart) multipart, the files
+ * uploaded as `files[n]` and described in the body's `attachments` by the same n, with their alt text.
+ */
+export function withFiles(message: OutgoingMessage): { body: unknown; files?: RawFile[] } {
+  const { attachments, ...body } = message;
+  if (attachments === undefined || attachments.length === 0) return { body };
+  return {
+    body: {
+      ...body,
+      attachments: attachments.map((file, index) => ({
+        id: String(index),
+        filename: file.name,
+        description: file.description,
+      })),
+    },
+    files: attachments.map((file, index) => ({
+      key: `files[${index}]`,
+      name: file.name,
+      data: fileBytes(file.data),
+      contentType: file.name.endsWith('.png') ? 'image/png' : 'application/octet-stream',
+    })),
+  };
+}
+
+/**
+ * A file's bytes as a Buffer. A pending run is saved as JSON before it is posted, so a run resumed after
+ * a restart holds its files as JSON made them: a Buffer's `{ type: 'Buffer', data }`, or a Uint8Array's
+ * `{ "0": …, "1": … }`.
+ */
+export function fileBytes(data: unknown): Buffer {
+  if (data instanceof Uint8Array) return Buffer.from(data);
+  if (typeof data === 'string') return Buffer.from(data, 'base64');
+  if (data !== null && typeof data === 'object') {
+    const record = data as Record<string, unknown>;
+    if (record.type === 'Buffer' && Array.isArray(record.data)) return Buffer.from(record.data as number[]);
+    const values = Object.keys(record)
+      .filter((key) => /^\d+$/.test(key))
+      .sort((a, b) => Number(a) - Number(b))
+      .map((key) => Number(record[key]));
+    return Buffer.from(values);
+  }
+  throw new TypeError('a message attachment without its bytes');
 }

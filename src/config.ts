@@ -237,6 +237,26 @@ const botSchema = digestPartSchema.extend({
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://discord.com/api' })
     .default('https://discord.com/api')
     .transform((url) => url.replace(/\/+$/, '')),
+  HTTP_PORT: z.coerce
+    .number({ error: 'expected a port number (0 to 65535)' })
+    .int({ error: 'expected a port number (0 to 65535)' })
+    .min(0, { error: 'expected a port number (0 to 65535)' })
+    .max(65535, { error: 'expected a port number (0 to 65535)' })
+    .optional(),
+  HTTP_HOST: z.string().trim().default('127.0.0.1'),
+  SHARD_COUNT: z.coerce
+    .number({ error: 'expected a whole number of shards, 1 or more' })
+    .int({ error: 'expected a whole number of shards, 1 or more' })
+    .min(1, { error: 'expected a whole number of shards, 1 or more' })
+    .optional(),
+  SHARD_IDS: z
+    .string()
+    .regex(/^\s*\d*\s*(,\s*\d*\s*)*$/, { error: 'expected shard numbers separated by commas' })
+    .transform((list) => {
+      const ids = list.split(',').flatMap((id) => (id.trim() === '' ? [] : [Number(id)]));
+      return [...new Set(ids)].sort((a, b) => a - b);
+    })
+    .optional(),
 });
 
 export type DigestSettings = BaseConfig & Readonly<{ storeUrl: string; digests: readonly DigestConfig[] }>;
@@ -249,6 +269,13 @@ export type BotConfig = DigestSettings &
     apiUrl: string;
     /** Empty lists: everyone may ask, everywhere. */
     access: Readonly<{ roleIds: readonly string[]; channelIds: readonly string[] }>;
+    /**
+     * SHARD_COUNT and SHARD_IDS: the gateway shards this process runs, of how many; unset, all the shards
+     * Discord recommends.
+     */
+    shards?: Readonly<{ count: number; ids: readonly number[] }>;
+    /** HTTP_PORT and HTTP_HOST: /healthz and /metrics; off when no port is set. */
+    http?: Readonly<{ port: number; host: string }>;
   }>;
 
 function parseWithDigests<S extends typeof digestPartSchema>(schema: S, env: NodeJS.ProcessEnv) {
@@ -288,7 +315,44 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     storeUrl: c.STORE_URL,
     digests,
     access: Object.freeze({ roleIds: c.ALLOWED_ROLE_IDS ?? [], channelIds: c.ALLOWED_CHANNEL_IDS ?? [] }),
+    ...(c.HTTP_PORT === undefined ? {} : { http: Object.freeze({ port: c.HTTP_PORT, host: c.HTTP_HOST }) }),
+    ...shardsOf(c.SHARD_COUNT, c.SHARD_IDS),
   });
+}
+
+/** SHARD_IDS needs SHARD_COUNT (every machine must agree on it), and each id is below it. */
+function shardsOf(
+  count: number | undefined,
+  ids: number[] | undefined,
+): { shards?: Readonly<{ count: number; ids: readonly number[] }> } {
+  if (count === undefined) {
+    if (ids !== undefined && ids.length > 0)
+      throw configError(
+        new z.ZodError([
+          {
+            code: 'custom',
+            path: ['SHARD_IDS'],
+            message: 'needs SHARD_COUNT, the total number of shards across all processes',
+            input: undefined,
+          },
+        ]),
+      );
+    return {};
+  }
+  const chosen = ids === undefined || ids.length === 0 ? Array.from({ length: count }, (_, i) => i) : ids;
+  const outside = chosen.filter((id) => id >= count);
+  if (outside.length > 0)
+    throw configError(
+      new z.ZodError([
+        {
+          code: 'custom',
+          path: ['SHARD_IDS'],
+          message: `shard ${outside.join(', ')} is not below SHARD_COUNT (${count}): shards are numbered 0 to ${count - 1}`,
+          input: undefined,
+        },
+      ]),
+    );
+  return { shards: Object.freeze({ count, ids: Object.freeze(chosen) }) };
 }
 
 /** An empty `KEY=` line in .env means "not set", so defaults apply. */

@@ -97,7 +97,7 @@ export function createDigestService(
               ? [
                   {
                     name: 'Unfinished run',
-                    value: `${pending.sent.filter(Boolean).length} of ${pending.messages.length} messages posted; it is resumed at the next run.`,
+                    value: `${pending.sent.filter(Boolean).length} of ${pending.messages.length} messages posted${pending.owner ? ` by ${pending.owner}` : ''}; it is resumed at the next run, or by another process if that one stops.`,
                   },
                 ]
               : []),

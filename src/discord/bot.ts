@@ -1,16 +1,21 @@
 // `sitrep start`: the Discord client wired to the dispatcher, the live data folder and the digests.
-import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { statSync } from 'node:fs';
+import { Client, Events, GatewayIntentBits, RESTEvents, Status } from 'discord.js';
 import { commands as allCommands } from '../../commands/index.ts';
 import type { Command } from '../../commands/types.ts';
 import { type BotConfig, indexPathFor } from '../config.ts';
 import { restSender } from '../digest/discord-sender.ts';
-import { createDigestRunner, type DigestRunner, type DigestSender } from '../digest/runner.ts';
+import { createLeaseKeeper, fencedStore, LeaseLostError } from '../digest/lease.ts';
+import { createDigestRunner, type DigestRunner, type DigestSender, TRACKER_LEASE } from '../digest/runner.ts';
 import { startDigestSchedules } from '../digest/scheduler.ts';
 import { createDigestService } from '../digest/service.ts';
 import { IncidentTracker } from '../digest/tracker.ts';
 import { LiveCatalog } from '../incidents/live.ts';
 import { formatProblem } from '../incidents/parse.ts';
 import type { Logger } from '../logger.ts';
+import { type OpsServer, startOpsServer } from '../ops/http.ts';
+import { type BotMetrics, createBotMetrics } from '../ops/metrics.ts';
+import { localLeases } from '../state/leases.ts';
 import { connectStateStore, type StateStore } from '../state/store.ts';
 import { VERSION } from '../version.ts';
 import { checkDeployed, DEPLOY_HINT } from './deploy.ts';
@@ -22,6 +27,8 @@ export interface RunningBot {
   live: LiveCatalog;
   store: StateStore;
   digests: DigestRunner;
+  /** /healthz and /metrics, when HTTP_PORT is set. */
+  ops: OpsServer | undefined;
   /** Resolves once the latest data change has been noted for the digests. */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -50,7 +57,10 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   const { config, logger, pollMs, deferAfterMs, commands = allCommands } = options;
   // Before anything else: an unreachable store stops the start naming STORE_URL.
   const store = await connectStateStore(config.storeUrl);
-  const tracker = new IncidentTracker(store);
+  // Leases in the store give each digest run one owner among the processes sharing it; the tracker's
+  // writes go through only while this process holds the tracker's lease.
+  const leases = createLeaseKeeper({ backend: store.leases ?? localLeases(store), logger });
+  const tracker = new IncidentTracker(fencedStore(store, leases, TRACKER_LEASE));
   let observing: Promise<unknown> = Promise.resolve();
   // Only a process that runs digests notes changes for them: bots on other machines each keep their own
   // index, and one observing after another would make the tracker compare every incident each time.
@@ -58,10 +68,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   const observe = (live: LiveCatalog) => {
     if (!runsDigests) return observing;
     observing = observing
-      .then(() => tracker.observe(live.snapshot.catalog))
-      .catch((error: unknown) =>
-        logger.error({ err: error }, 'could not record incident changes for digests'),
-      );
+      .then(() => leases.exclusive(TRACKER_LEASE, () => tracker.observe(live.snapshot.catalog)))
+      .catch((error: unknown) => {
+        if (error instanceof LeaseLostError)
+          logger.warn({ err: error.message }, 'incident changes not noted');
+        else logger.error({ err: error }, 'could not record incident changes for digests');
+      });
     return observing;
   };
 
@@ -139,7 +151,15 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     intents: [GatewayIntentBits.Guilds],
     rest: { api: config.apiUrl },
     allowedMentions: { parse: [] },
+    // discord.js' own sharding: the shards Discord recommends, or SHARD_IDS of SHARD_COUNT (several
+    // machines each running some); a guild's interactions arrive on the shard that holds it.
+    ...(config.shards
+      ? { shards: [...config.shards.ids], shardCount: config.shards.count }
+      : { shards: 'auto' }),
   });
+  const metrics = config.http ? createBotMetrics({ indexBytes: () => fileBytes(indexPath) }) : undefined;
+  if (metrics)
+    client.rest.on(RESTEvents.Response, (_request, response) => metrics.restResponse(response.status));
   const sender = restSender(client.rest);
   const runner = createDigestRunner({
     store,
@@ -147,6 +167,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     logger,
     catalog: () => live.snapshot.catalog,
     send: options.wrapSender ? options.wrapSender(sender) : sender,
+    leases,
+    refresh: () => live.refresh(),
     ...(options.digestRetry ?? {}),
   });
   const digests: DigestRunner = {
@@ -165,6 +187,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     logger,
     access: config.access,
     ...(deferAfterMs !== undefined ? { deferAfterMs } : {}),
+    ...(metrics ? { onInteraction: metrics.interaction } : {}),
     context: () => {
       const snapshot = live.snapshot;
       return {
@@ -190,9 +213,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   let schedules: Awaited<ReturnType<typeof startDigestSchedules>> | undefined;
+  let ops: OpsServer | undefined;
   const stop = async () => {
+    await ops?.close();
     live.stop();
     await schedules?.stop();
+    // Also hands this process's leases back at once: another process takes over the digests now.
     await runner.stop();
     await client.destroy();
     // Last: until the client is gone an interaction may still read the index.
@@ -200,6 +226,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     await store.close();
   };
   try {
+    // Up before the login, so a probe sees "not ready" while the gateway connects.
+    if (config.http && metrics) ops = await startOps(config.http, metrics, client, store, logger);
     await client.login(config.token);
     await ready;
     logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
@@ -216,11 +244,56 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     live,
     store,
     digests,
+    ops,
     settled: async () => {
       await observing;
     },
     stop,
   };
+}
+
+/** The index file's size with its write-ahead log; 0 for an index in memory. */
+function fileBytes(file: string): number {
+  let bytes = 0;
+  for (const part of [file, `${file}-wal`]) {
+    try {
+      bytes += statSync(part).size;
+    } catch {
+      // No such file: an index in memory, or no WAL at the moment.
+    }
+  }
+  return bytes;
+}
+
+/** /healthz is ready when every gateway shard is ready and the store answers a read. */
+async function startOps(
+  http: NonNullable<BotConfig['http']>,
+  metrics: BotMetrics,
+  client: Client,
+  store: StateStore,
+  logger: Logger,
+): Promise<OpsServer> {
+  const server = await startOpsServer({
+    ...http,
+    registry: metrics.registry,
+    checks: {
+      gateway: async () => {
+        const shards = [...client.ws.shards.values()];
+        const waiting = shards.filter((shard) => shard.status !== Status.Ready).map((shard) => shard.id);
+        if (shards.length > 0 && waiting.length === 0) return { ok: true };
+        return {
+          ok: false,
+          detail: shards.length === 0 ? 'not connected' : `shard ${waiting.join(', ')} not ready`,
+        };
+      },
+      store: async () => {
+        await store.get('connection-check');
+        return { ok: true };
+      },
+    },
+  });
+  logger.info({ port: server.port, host: http.host }, 'serving /healthz and /metrics');
+  return server;
 }
 
 /** True when `promise` resolved within `ms`; false when it is still pending; throws when it rejected in time. */

@@ -19,6 +19,7 @@ import { OPTION_LIMITS } from '../constants.ts';
 import { UserError } from '../errors.ts';
 import { cutCodePoints, wellFormed } from '../incidents/text.ts';
 import type { Logger } from '../logger.ts';
+import type { InteractionEvent, InteractionOutcome } from '../ops/metrics.ts';
 import { type Answer, withBuildingNote } from '../render/answer.ts';
 import { type MessagePayload, toDiscordPages } from '../render/discord.ts';
 import { toPlainText } from '../render/markdown.ts';
@@ -37,6 +38,8 @@ export interface DispatcherOptions {
   /** Per-user pause between uses of the heavier commands, in ms, by command name. */
   cooldowns?: Readonly<Record<string, number>>;
   now?: () => number;
+  /** Told of every command, autocomplete and page button handled, with its outcome and time (metrics). */
+  onInteraction?: (event: InteractionEvent) => void;
 }
 
 export interface AccessRules {
@@ -61,6 +64,7 @@ export function createDispatcher({
   access = { roleIds: [], channelIds: [] },
   cooldowns = DEFAULT_COOLDOWNS,
   now = Date.now,
+  onInteraction,
 }: DispatcherOptions) {
   const byName = new Map(commands.map((c) => [c.data.name, c]));
   const lastUse = new Map<string, number>();
@@ -106,18 +110,39 @@ export function createDispatcher({
 
   async function handle(interaction: Interaction): Promise<void> {
     const started = performance.now();
+    const kind = kindOf(interaction);
+    if (kind === undefined) return;
+    let outcome: InteractionOutcome = 'answered';
     try {
       if (interaction.isAutocomplete()) await autocomplete(interaction);
       else if (interaction.isChatInputCommand()) await chatInput(interaction);
-      else if (interaction.isButton() && isPageId(interaction.customId)) await pageButton(interaction);
-      else return;
+      else if (interaction.isButton()) await pageButton(interaction);
       logger.debug(
         { ...describe(interaction), ms: Math.round(performance.now() - started) },
         'interaction answered',
       );
     } catch (error) {
+      outcome = error instanceof UserError ? 'refused' : 'failed';
       await fail(interaction, error);
+    } finally {
+      onInteraction?.({
+        command: commandOf(interaction),
+        kind,
+        outcome,
+        ms: performance.now() - started,
+      });
     }
+  }
+
+  /** The command an interaction is about; a name this version does not ship counts as "other". */
+  function commandOf(interaction: Interaction): string {
+    let name: string | undefined;
+    if (interaction.isAutocomplete() || interaction.isChatInputCommand()) name = interaction.commandName;
+    else if (interaction.isButton()) {
+      const decoded = decodePageId(interaction.customId);
+      name = decoded.ok ? decoded.state.command : undefined;
+    }
+    return name !== undefined && byName.has(name) ? name : 'other';
   }
 
   async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -251,6 +276,14 @@ export function createDispatcher({
   }
 
   return { handle };
+}
+
+/** The kinds of interaction the dispatcher answers; undefined for any other. */
+function kindOf(interaction: Interaction): InteractionEvent['kind'] | undefined {
+  if (interaction.isAutocomplete()) return 'autocomplete';
+  if (interaction.isChatInputCommand()) return 'command';
+  if (interaction.isButton() && isPageId(interaction.customId)) return 'button';
+  return undefined;
 }
 
 function withButtons(

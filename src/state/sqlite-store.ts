@@ -6,6 +6,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
+import type { KeyvEncoding, LeaseBackend } from './leases.ts';
+import { CREATE_LEASES, sqliteLeases } from './sqlite-leases.ts';
 
 /** How long a statement waits for another process's lock before failing with "database is locked". */
 export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
@@ -88,6 +90,11 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter {
     else this.removeAll.run();
   }
 
+  /** Leases in this file (writable stores only), writing keys as `encode` says keyv stores them. */
+  leases(encode: KeyvEncoding): LeaseBackend {
+    return sqliteLeases(this.db, encode);
+  }
+
   async disconnect(): Promise<void> {
     if (this.db.open) this.db.close();
   }
@@ -128,7 +135,7 @@ function openWritable(file: string, timeout: number): Database.Database {
     // NORMAL is durable across process crashes (the case that matters for digest cursors), and much
     // faster than FULL; only a power cut may lose the last commits.
     db.pragma('synchronous = NORMAL');
-    whileBusy(timeout, () => db.exec(CREATE_TABLE));
+    whileBusy(timeout, () => db.exec(`${CREATE_TABLE}; ${CREATE_LEASES}`));
     return db;
   } catch (error) {
     db.close();

@@ -3,6 +3,8 @@
 import { Keyv } from 'keyv';
 import { DEFAULT_STORE_URL } from '../constants.ts';
 import { describeCause, EnvironmentError, EXIT, isNetworkFailure } from '../errors.ts';
+import type { KeyvEncoding, LeaseBackend } from './leases.ts';
+import { type RedisCommands, redisLeases } from './redis-leases.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 export interface StateStore {
@@ -13,6 +15,12 @@ export interface StateStore {
   close(): Promise<void>;
   /** What the store is, for logs and /digest status (never includes a password). */
   readonly description: string;
+  /**
+   * Leases shared by every process on this store, with writes fenced by them (src/state/leases.ts).
+   * Absent on a read-only store, and on stores only one process uses (tests): callers then use
+   * localLeases().
+   */
+  readonly leases?: LeaseBackend;
 }
 
 export { DEFAULT_STORE_URL };
@@ -43,7 +51,11 @@ export function createStateStore(
         'use a writable path such as sqlite://./var/sitrep.sqlite',
       );
     }
-    return wrap(new Keyv({ store, namespace: 'sitrep', throwOnErrors: true }), description);
+    const keyv = new Keyv({ store, namespace: 'sitrep', throwOnErrors: true });
+    const sqlite = store;
+    return wrap(keyv, description, {
+      leases: options.readOnly ? undefined : (encode) => sqlite.leases(encode),
+    });
   }
   const parsed = new URL(url);
   if (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:') {
@@ -74,9 +86,14 @@ async function openRedis(url: string, parsed: URL, safe: string): Promise<StateS
     ready = true;
   });
   const secrets = [parsed.password, parsed.username].filter((s) => s.length > 0).map(decodeURIComponent);
-  return wrap(new Keyv({ store: redis, namespace: 'sitrep', throwOnErrors: true }), `Redis ${safe}`, {
-    secrets,
-    hint: 'is Redis running there, with the user and password STORE_URL gives?',
+  const keyv = new Keyv({ store: redis, namespace: 'sitrep', throwOnErrors: true });
+  return wrap(keyv, `Redis ${safe}`, {
+    redis: { secrets, hint: 'is Redis running there, with the user and password STORE_URL gives?' },
+    leases: (encode) =>
+      redisLeases(async () => (await redis.getClient()) as unknown as RedisCommands, {
+        key: (key) => redis.createKeyPrefix(encode.key(key), redis.namespace),
+        value: encode.value,
+      }),
   });
 }
 
@@ -87,8 +104,20 @@ function lazy(description: string, open: () => Promise<StateStore>): StateStore 
     opened ??= open();
     return opened;
   };
+  const leases = async (): Promise<LeaseBackend> => {
+    const backend = (await store()).leases;
+    if (!backend) throw new Error(`${description} has no leases`);
+    return backend;
+  };
   return {
     description,
+    leases: {
+      acquire: async (name, owner, ttlMs) => (await leases()).acquire(name, owner, ttlMs),
+      renew: async (lease, ttlMs) => (await leases()).renew(lease, ttlMs),
+      release: async (lease) => (await leases()).release(lease),
+      writeFenced: async (lease, set, remove) => (await leases()).writeFenced(lease, set, remove),
+      holder: async (name) => (await leases()).holder(name),
+    },
     async get<T>(key: string) {
       return (await store()).get<T>(key);
     },
@@ -146,7 +175,13 @@ function isConnectionFailure(error: unknown): boolean {
 function wrap(
   keyv: Keyv,
   description: string,
-  redis: { secrets: string[]; hint: string } | undefined = undefined,
+  {
+    redis,
+    leases,
+  }: {
+    redis?: { secrets: string[]; hint: string };
+    leases?: ((encode: KeyvEncoding) => LeaseBackend) | undefined;
+  } = {},
 ): StateStore {
   // Errors must reach the caller (a digest must not move its cursor on a failed write), not just an
   // event; the last one is kept as the cause of a failed connection.
@@ -165,8 +200,28 @@ function wrap(
       throw storeUnavailable(description, safeCause, redis.hint);
     }
   };
+  // Keys and values exactly as keyv writes them, so a fenced write reads back through get().
+  const encode: KeyvEncoding = {
+    key: (key) => keyv._getKeyPrefix(key),
+    value: async (value) => {
+      const data = await keyv.serializeData({ value, expires: undefined });
+      return typeof data === 'string' ? data : JSON.stringify(data);
+    },
+  };
+  const backend = leases?.(encode);
   return {
     description,
+    ...(backend
+      ? {
+          leases: {
+            acquire: (name, owner, ttlMs) => guard(() => backend.acquire(name, owner, ttlMs)),
+            renew: (lease, ttlMs) => guard(() => backend.renew(lease, ttlMs)),
+            release: (lease) => guard(() => backend.release(lease)),
+            writeFenced: (lease, set, remove) => guard(() => backend.writeFenced(lease, set, remove)),
+            holder: (name) => guard(() => backend.holder(name)),
+          } satisfies LeaseBackend,
+        }
+      : {}),
     get<T>(key: string) {
       return guard(async () => (await keyv.get<T>(key)) ?? undefined);
     },

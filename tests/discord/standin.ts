@@ -104,6 +104,12 @@ export interface StandinOptions {
    * interaction webhooks are exempt, as on Discord. Counted in `globalRateLimited`.
    */
   globalRateLimit?: { perSecond: number };
+  /**
+   * The shard count `GET /gateway/bot` recommends. Default 1. A client must IDENTIFY with at least this
+   * many shards (else close 4011, "Sharding required"); each session gets only the guilds of its shard
+   * (`(guild_id >> 22) % count`), and an interaction reaches the session holding its guild.
+   */
+  shards?: number;
 }
 
 export interface RecordedRequest {
@@ -315,6 +321,8 @@ interface Route {
 
 interface Session {
   id: string;
+  /** [shard id, shard count] from IDENTIFY. */
+  shard: [number, number];
   seq: number;
   buffer: Array<{ s: number; payload: string }>;
   socket: WebSocket | undefined;
@@ -494,6 +502,11 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
   };
   const sessions = new Map<string, Session>();
   let current: Session | undefined;
+  const recommendedShards = options.shards ?? 1;
+  /** The live session of each shard id, by the shard count it identified with. */
+  const shardSessions = new Map<number, Session>();
+  const onShard = (guildId: string, [id, count]: [number, number]) =>
+    Number((BigInt(guildId) >> 22n) % BigInt(count)) === id;
   let requestSeq = 0;
   let closed = false;
   /** Times (ms) of the requests accepted under the global limit in the last second, oldest first. */
@@ -701,8 +714,14 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
         status: 200,
         body: {
           url: gatewayUrl,
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+          shards: recommendedShards,
+          // Discord lets large (sharded) bots identify several shards at once; here, all of them.
+          session_start_limit: {
+            total: 1000,
+            remaining: 999,
+            reset_after: 14_400_000,
+            max_concurrency: recommendedShards,
+          },
         },
       }),
     },
@@ -1208,19 +1227,38 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
           return;
         }
         if (typeof d.intents !== 'number') violate('gateway', 'gateway', 'IDENTIFY without numeric intents');
+        const shard: [number, number] = Array.isArray(d.shard)
+          ? [Number(d.shard[0]), Number(d.shard[1])]
+          : [0, 1];
+        if (
+          !Number.isInteger(shard[0]) ||
+          !Number.isInteger(shard[1]) ||
+          shard[0] < 0 ||
+          shard[0] >= shard[1]
+        ) {
+          violate('gateway', 'gateway', `IDENTIFY with an invalid shard ${JSON.stringify(d.shard)}`);
+          socket.close(4010, 'Invalid shard.');
+          return;
+        }
+        if (shard[1] < recommendedShards) {
+          socket.close(4011, 'Sharding required.');
+          return;
+        }
         gateway.identifies.push(d);
-        const session: Session = { id: snowflake(), seq: 0, buffer: [], socket };
+        const session: Session = { id: snowflake(), shard, seq: 0, buffer: [], socket };
         sessions.set(session.id, session);
         state.session = session;
         current = session;
+        shardSessions.set(shard[0], session);
+        const shardGuilds = guilds.filter((guild) => onShard(guild.id, shard));
         dispatchOn(session, 'READY', {
           v: 10,
           user: { ...botUser, verified: true, mfa_enabled: false, email: null },
-          guilds: guilds.map((guild) => ({ id: guild.id, unavailable: true })),
+          guilds: shardGuilds.map((guild) => ({ id: guild.id, unavailable: true })),
           session_id: session.id,
           session_type: 'normal',
           resume_gateway_url: `${gatewayUrl}/resume`,
-          shard: [0, 1],
+          shard,
           application: { id: applicationId, flags: ApplicationFlags.GatewayGuildMembersLimited },
           private_channels: [],
           presences: [],
@@ -1230,7 +1268,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
           auth: {},
           user_settings: {},
         });
-        for (const guild of guilds) dispatchOn(session, 'GUILD_CREATE', makeGuildCreate(guild, botUser));
+        for (const guild of shardGuilds) dispatchOn(session, 'GUILD_CREATE', makeGuildCreate(guild, botUser));
         changed();
         return;
       }
@@ -1246,6 +1284,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
         session.socket = socket;
         state.session = session;
         current = session;
+        shardSessions.set(session.shard[0], session);
         const since = typeof d.seq === 'number' ? d.seq : 0;
         for (const entry of session.buffer) if (entry.s > since) socket.send(entry.payload);
         gateway.resumes += 1;
@@ -1405,7 +1444,12 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     select: (spec) => stringSelectInteraction(builderContext, spec),
 
     sendInteraction(payload) {
-      const session = requireSession();
+      const guildId = 'guild_id' in payload ? payload.guild_id : undefined;
+      const session =
+        typeof guildId === 'string'
+          ? [...shardSessions.values()].find((s) => onShard(guildId, s.shard))
+          : requireSession();
+      if (!session) throw new Error(`stand-in: no gateway session holds the shard of guild ${guildId}`);
       const exchange: InteractionExchange = {
         id: payload.id,
         token: payload.token,

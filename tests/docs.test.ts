@@ -56,6 +56,8 @@ interface DocCommand {
   file: string;
   line: number;
   text: string;
+  /** The `sitrep import` commands above it in its block, run first in its sandbox: it asks about them. */
+  before: string[];
 }
 
 async function docFiles(): Promise<string[]> {
@@ -149,14 +151,18 @@ function docCommands(blocks: CodeBlock[]): DocCommand[] {
   const commands: DocCommand[] = [];
   for (const block of blocks) {
     if (!['sh', 'shell', 'bash'].includes(block.lang)) continue;
+    const imports: string[] = [];
     for (let i = 0; i < block.lines.length; i++) {
       let text = (block.lines[i] as string).replace(/^\$\s+/, '');
       const line = block.line + i;
       while (text.endsWith('\\') && i + 1 < block.lines.length)
         text = `${text.slice(0, -1)} ${(block.lines[++i] as string).trim()}`;
-      for (const command of shellCommands(text))
-        if (SITREP_COMMAND.test(command) || NPM_COMMAND.test(command))
-          commands.push({ file: block.file, line, text: command });
+      for (const command of shellCommands(text)) {
+        if (!SITREP_COMMAND.test(command) && !NPM_COMMAND.test(command)) continue;
+        const asks = /\bsitrep(\.js)? run\b/.test(command);
+        commands.push({ file: block.file, line, text: command, before: asks ? [...imports] : [] });
+        if (/\bsitrep(\.js)? import\b/.test(command)) imports.push(command);
+      }
     }
   }
   return commands;
@@ -248,14 +254,18 @@ beforeAll(async () => {
   const runnable = commands.filter(
     (c) => SITREP_COMMAND.test(c.text) && !NOT_RUN.some((n) => n.pattern.test(c.text)),
   );
-  const unique = [...new Set(runnable.map((c) => c.text))];
+  const unique = [...new Map(runnable.map((c) => [c.text, c])).values()];
   let next = 0;
   const worker = async () => {
     while (next < unique.length) {
       const n = next++;
-      const command = unique[n] as string;
+      const { text: command, before } = unique[n] as DocCommand;
       const args = sitrepArgs(command);
-      const cwd = await sandbox(command, n);
+      const cwd = await sandbox([...before, command].join('\n'), n);
+      for (const earlier of before) {
+        const done = await run(process.execPath, [SITREP, ...sitrepArgs(earlier)], { cwd });
+        if (done.code !== 0) throw new Error(`${earlier} (before ${command}) exited ${done.code}`);
+      }
       results.set(
         command,
         await run(process.execPath, [SITREP, ...args], {

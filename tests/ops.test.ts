@@ -77,12 +77,11 @@ describe('/metrics', () => {
     metrics.interaction({ command: 'latest', kind: 'command', outcome: 'answered', ms: 120 });
     metrics.interaction({ command: 'latest', kind: 'command', outcome: 'refused', ms: 3 });
     metrics.interaction({ command: 'search', kind: 'autocomplete', outcome: 'answered', ms: 8 });
-    metrics.digestRun('1', 'posted');
-    metrics.digestPost('1');
-    metrics.digestPost('1');
+    metrics.digestRun('1', 'posted', 2);
+    metrics.digestRun('1', 'busy', 0);
     metrics.restResponse(200);
     metrics.restResponse(429);
-    metrics.leaseChange('1', 'acquired');
+    metrics.leaseChange('digest:1:123456789012345678', 'taken');
     const response = await fetch(url('/metrics'));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
@@ -96,7 +95,10 @@ describe('/metrics', () => {
     expect(text).toContain('sitrep_digest_posts_total{digest="1"} 2');
     expect(text).toContain('sitrep_discord_rate_limited_total 1');
     expect(text).toContain('sitrep_discord_responses_total{class="4xx"} 1');
-    expect(text).toContain('sitrep_digest_lease_changes_total{digest="1",change="acquired"} 1');
+    expect(text).toContain('sitrep_digest_runs_total{digest="1",outcome="busy"} 1');
+    expect(text).toContain(
+      'sitrep_digest_lease_changes_total{lease="digest:1:123456789012345678",change="taken"} 1',
+    );
     expect(text).toContain('sitrep_index_bytes 123456');
     expect(text).toContain('sitrep_process_resident_memory_bytes');
   });

@@ -5,7 +5,8 @@ import { commands as allCommands } from '../../commands/index.ts';
 import type { Command } from '../../commands/types.ts';
 import { type BotConfig, indexPathFor } from '../config.ts';
 import { restSender } from '../digest/discord-sender.ts';
-import { createLeaseKeeper, fencedStore, LeaseLostError } from '../digest/lease.ts';
+import { pacedSender } from '../digest/pacer.ts';
+import { createLeaseKeeper, fencedStore, type LeaseEvent, LeaseLostError } from '../digest/lease.ts';
 import { createDigestRunner, type DigestRunner, type DigestSender, TRACKER_LEASE } from '../digest/runner.ts';
 import { startDigestSchedules } from '../digest/scheduler.ts';
 import { createDigestService } from '../digest/service.ts';
@@ -59,7 +60,13 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   const store = await connectStateStore(config.storeUrl);
   // Leases in the store give each digest run one owner among the processes sharing it; the tracker's
   // writes go through only while this process holds the tracker's lease.
-  const leases = createLeaseKeeper({ backend: store.leases ?? localLeases(store), logger });
+  const indexPath = indexPathFor(config);
+  const metrics = config.http ? createBotMetrics({ indexBytes: () => fileBytes(indexPath) }) : undefined;
+  const leases = createLeaseKeeper({
+    backend: store.leases ?? localLeases(store),
+    logger,
+    ...(metrics ? { onChange: (event: LeaseEvent, name: string) => metrics.leaseChange(name, event) } : {}),
+  });
   const tracker = new IncidentTracker(fencedStore(store, leases, TRACKER_LEASE));
   let observing: Promise<unknown> = Promise.resolve();
   // Only a process that runs digests notes changes for them: bots on other machines each keep their own
@@ -77,7 +84,6 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     return observing;
   };
 
-  const indexPath = indexPathFor(config);
   let logged = { total: 0, tenth: -1 };
   const live: LiveCatalog = new LiveCatalog(config.dataDir, {
     indexPath,
@@ -157,10 +163,14 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       ? { shards: [...config.shards.ids], shardCount: config.shards.count }
       : { shards: 'auto' }),
   });
-  const metrics = config.http ? createBotMetrics({ indexBytes: () => fileBytes(indexPath) }) : undefined;
   if (metrics)
     client.rest.on(RESTEvents.Response, (_request, response) => metrics.restResponse(response.status));
-  const sender = restSender(client.rest);
+  // Digest posts from every process of the bot share one budget in the store (Discord's limit is per bot).
+  const sender = pacedSender(restSender(client.rest), {
+    budget: store.restBudget,
+    key: () => client.application?.id ?? config.applicationId ?? 'bot',
+    logger,
+  });
   const runner = createDigestRunner({
     store,
     tracker,
@@ -178,7 +188,9 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       // that first sync failed: then from what the index holds, as the commands answer).
       await Promise.race([live.ready, firstSync.catch(() => {})]);
       await observing;
-      return runner.run(digest, how);
+      const result = await runner.run(digest, how);
+      metrics?.digestRun(digest.id, result.outcome, result.messages);
+      return result;
     },
   };
   const digestService = createDigestService(config.digests, digests);

@@ -17,14 +17,15 @@ export interface InteractionEvent {
 export interface BotMetrics {
   registry: Registry;
   interaction(event: InteractionEvent): void;
-  /** A digest run ended: posted, empty (nothing due, nothing posted), failed, or skipped by this process. */
-  digestRun(digest: string, outcome: string): void;
-  /** A digest message Discord accepted. */
-  digestPost(digest: string): void;
+  /**
+   * A digest run ended (posted, empty, failed, or busy: another process owns it), with the messages
+   * Discord accepted in it.
+   */
+  digestRun(digest: string, outcome: string, messages: number): void;
   /** A REST response from Discord, counted by status class; 429s also on their own. */
   restResponse(status: number): void;
-  /** This process took or gave up a digest's lease. */
-  leaseChange(digest: string, change: 'acquired' | 'lost' | 'released'): void;
+  /** This process took, took over, lost or released a lease (`digest:<n>:<channel>`, or `tracker`). */
+  leaseChange(lease: string, change: string): void;
 }
 
 /** Latency buckets in seconds: Discord's 3-second window sits between 2.5 and 5. */
@@ -75,8 +76,8 @@ export function createBotMetrics(options: { indexBytes?: () => number } = {}): B
   });
   const leases = new Counter({
     name: 'sitrep_digest_lease_changes_total',
-    help: "Changes of this process's digest leases, by digest and change (acquired, lost, released).",
-    labelNames: ['digest', 'change'] as const,
+    help: "Changes of this process's leases, by lease (a digest's, or the tracker's) and change (taken, taken-over, lost, released).",
+    labelNames: ['lease', 'change'] as const,
     registers: [registry],
   });
   const { indexBytes } = options;
@@ -97,12 +98,14 @@ export function createBotMetrics(options: { indexBytes?: () => number } = {}): B
       interactions.inc({ command, kind, outcome });
       latency.observe({ command, kind }, ms / 1000);
     },
-    digestRun: (digest, outcome) => runs.inc({ digest, outcome }),
-    digestPost: (digest) => posts.inc({ digest }),
+    digestRun(digest, outcome, messages) {
+      runs.inc({ digest, outcome });
+      posts.inc({ digest }, messages);
+    },
     restResponse(status) {
       responses.inc({ class: `${Math.floor(status / 100)}xx` });
       if (status === 429) limited.inc();
     },
-    leaseChange: (digest, change) => leases.inc({ digest, change }),
+    leaseChange: (lease, change) => leases.inc({ lease, change }),
   };
 }

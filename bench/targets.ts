@@ -95,11 +95,12 @@ export function evaluateTargets(report: BenchReport): TargetResult[] {
     const size = report.fanout?.size ?? 0;
     out.push({
       name: `fan-out ${round.kind} digests: requests per second`,
-      target: '≥ 45 /s',
+      // The bot's digest posts share one budget of 20 a second across its processes (src/digest/pacer.ts).
+      target: '≥ 18 /s',
       value: round.achievedPerSecond,
-      limit: 45,
+      limit: 18,
       unit: '/s',
-      met: round.achievedPerSecond >= 45,
+      met: round.achievedPerSecond >= 18,
       size,
     });
     out.push({

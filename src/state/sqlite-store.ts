@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
+import type { RateLimiterSQLite } from 'rate-limiter-flexible';
 import type { KeyvEncoding, LeaseBackend } from './leases.ts';
 import { CREATE_LEASES, sqliteLeases } from './sqlite-leases.ts';
 
@@ -93,6 +94,22 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter {
   /** Leases in this file (writable stores only), writing keys as `encode` says keyv stores them. */
   leases(encode: KeyvEncoding): LeaseBackend {
     return sqliteLeases(this.db, encode);
+  }
+
+  /**
+   * A rate-limiter-flexible limiter in this file (its own table, `rest_budget`), shared by the processes
+   * on it; resolves once the library has created that table, since a consume before fails.
+   */
+  rateLimiter(
+    Limiter: typeof RateLimiterSQLite,
+    options: { points: number; duration: number; keyPrefix: string },
+  ): Promise<RateLimiterSQLite> {
+    return new Promise((resolve, reject) => {
+      const limiter: RateLimiterSQLite = new Limiter(
+        { ...options, storeClient: this.db, storeType: 'better-sqlite3', tableName: 'rest_budget' },
+        (error) => (error ? reject(error) : resolve(limiter)),
+      );
+    });
   }
 
   async disconnect(): Promise<void> {

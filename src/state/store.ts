@@ -1,6 +1,7 @@
 // State that must survive a restart (digest cursors, pending runs, when incidents were first seen),
 // in keyv: embedded SQLite by default, Redis when several processes share state.
 import { Keyv } from 'keyv';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { DEFAULT_STORE_URL } from '../constants.ts';
 import { describeCause, EnvironmentError, EXIT, isNetworkFailure } from '../errors.ts';
 import type { KeyvEncoding, LeaseBackend } from './leases.ts';
@@ -21,7 +22,64 @@ export interface StateStore {
    * localLeases().
    */
   readonly leases?: LeaseBackend;
+  /**
+   * Discord's global rate limit counts a bot's requests from all its processes: one budget for digest
+   * posts, shared through this store (src/digest/pacer.ts). Absent on a read-only store.
+   */
+  readonly restBudget?: RestBudget;
 }
+
+export interface RestBudget {
+  /** Takes one point of `key`'s budget: 0 when granted, else ms until it has room. Throws when the store fails. */
+  take(key: string): Promise<number>;
+}
+
+/**
+ * Digest posts per fixed window of 1 s (rate-limiter-flexible), for the whole bot. A window opens at its
+ * first post, so a sliding second spans at most two windows: about 40 posts at most (a post may leave
+ * a few ms after its point), leaving 10 of Discord's 50 requests per second for the bot's other calls
+ * (interaction answers do not count).
+ */
+export const REST_BUDGET = { points: 20, duration: 1, keyPrefix: 'sitrep:rest-budget' } as const;
+
+type RateLimiters = typeof import('rate-limiter-flexible');
+
+/** A budget over a rate-limiter-flexible limiter, made at its first use (the library takes ~80 ms to load). */
+export function limiterBudget(
+  make: (library: RateLimiters) => RateLimiterAbstract | Promise<RateLimiterAbstract>,
+): RestBudget {
+  let made: Promise<{ limiter: RateLimiterAbstract; library: RateLimiters }> | undefined;
+  const limiter = () => {
+    if (!made) {
+      made = import('rate-limiter-flexible').then(async (library) => ({
+        limiter: await make(library),
+        library,
+      }));
+      // A limiter that could not be made (its table, its connection) is tried again at the next post.
+      made.catch(() => {
+        made = undefined;
+      });
+    }
+    return made;
+  };
+  return {
+    async take(key) {
+      const { limiter: budget, library } = await limiter();
+      try {
+        await budget.consume(key);
+        return 0;
+      } catch (denied) {
+        // Over the budget it rejects with a RateLimiterRes; a store failure is an Error.
+        if (denied instanceof library.RateLimiterRes) return Math.max(1, denied.msBeforeNext);
+        throw denied;
+      }
+    },
+  };
+}
+
+/** The budget of this process alone: stores only one process uses, and the fallback when a store fails. */
+export const memoryRestBudget = (): RestBudget =>
+  limiterBudget(({ RateLimiterMemory }) => new RateLimiterMemory({ ...REST_BUDGET }));
 
 export { DEFAULT_STORE_URL };
 
@@ -55,6 +113,9 @@ export function createStateStore(
     const sqlite = store;
     return wrap(keyv, description, {
       leases: options.readOnly ? undefined : (encode) => sqlite.leases(encode),
+      restBudget: options.readOnly
+        ? undefined
+        : limiterBudget(({ RateLimiterSQLite }) => sqlite.rateLimiter(RateLimiterSQLite, REST_BUDGET)),
     });
   }
   const parsed = new URL(url);
@@ -94,6 +155,16 @@ async function openRedis(url: string, parsed: URL, safe: string): Promise<StateS
         key: (key) => redis.createKeyPrefix(encode.key(key), redis.namespace),
         value: encode.value,
       }),
+    restBudget: limiterBudget(
+      async ({ RateLimiterRedis }) =>
+        new RateLimiterRedis({
+          ...REST_BUDGET,
+          storeClient: await redis.getClient(),
+          useRedisPackage: true,
+          // Fails at once while disconnected (the pacer falls back), instead of queueing the command.
+          rejectIfRedisNotReady: true,
+        }),
+    ),
   });
 }
 
@@ -111,6 +182,13 @@ function lazy(description: string, open: () => Promise<StateStore>): StateStore 
   };
   return {
     description,
+    restBudget: {
+      take: async (key) => {
+        const budget = (await store()).restBudget;
+        if (!budget) throw new Error(`${description} has no REST budget`);
+        return budget.take(key);
+      },
+    },
     leases: {
       acquire: async (name, owner, ttlMs) => (await leases()).acquire(name, owner, ttlMs),
       renew: async (lease, ttlMs) => (await leases()).renew(lease, ttlMs),
@@ -178,9 +256,11 @@ function wrap(
   {
     redis,
     leases,
+    restBudget,
   }: {
     redis?: { secrets: string[]; hint: string };
     leases?: ((encode: KeyvEncoding) => LeaseBackend) | undefined;
+    restBudget?: RestBudget | undefined;
   } = {},
 ): StateStore {
   // Errors must reach the caller (a digest must not move its cursor on a failed write), not just an
@@ -211,6 +291,7 @@ function wrap(
   const backend = leases?.(encode);
   return {
     description,
+    ...(restBudget ? { restBudget } : {}),
     ...(backend
       ? {
           leases: {

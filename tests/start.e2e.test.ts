@@ -69,6 +69,28 @@ describe('sitrep start', () => {
     expect(standin.violations).toEqual([]);
   }, 40_000);
 
+  it('stops on SIGTERM within seconds even when Discord has gone away', async () => {
+    standin = await startStandin();
+    running = runSitrep(['start'], {
+      DISCORD_TOKEN: standin.token,
+      DISCORD_API_URL: standin.apiUrl,
+      DATA_DIR: path.resolve('data'),
+      LOG_LEVEL: 'info',
+    });
+    await until(
+      'the bot to connect',
+      () => running?.output().includes('connected to Discord') === true,
+      20_000,
+    );
+    // Discord unreachable: the gateway drops and every request fails; a stop must not wait on them.
+    await standin.close();
+    standin = undefined;
+    const stopped = Date.now();
+    running.child.kill('SIGTERM');
+    expect(await exitCode(running)).toBe(0);
+    expect(Date.now() - stopped).toBeLessThan(8000);
+  }, 40_000);
+
   it('stops at once naming DISCORD_TOKEN when it is missing', async () => {
     running = runSitrep(['start'], {});
     expect(await exitCode(running)).toBe(78);

@@ -32,11 +32,18 @@ export async function startCommand(io: CliIo): Promise<number> {
   return new Promise<number>((resolve) => {
     const shutdown = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'shutting down');
+      // Everything that matters is done when stop resolves (runs paused, leases handed back, store
+      // closed): a socket or timer left behind (discord.js reconnecting to an unreachable Discord) must
+      // not keep the service from exiting.
+      const exit = (code: number) => {
+        resolve(code);
+        setTimeout(() => process.exit(code), 200).unref();
+      };
       bot.stop().then(
-        () => resolve(0),
+        () => exit(0),
         (error: unknown) => {
           logger.error({ err: error }, 'error while shutting down');
-          resolve(1);
+          exit(1);
         },
       );
     };

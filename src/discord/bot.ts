@@ -1,6 +1,6 @@
 // `sitrep start`: the Discord client wired to the dispatcher, the live data folder and the digests.
 import { statSync } from 'node:fs';
-import { Client, Events, GatewayIntentBits, RESTEvents, Status } from 'discord.js';
+import { Client, Events, GatewayIntentBits, RESTEvents, Routes, Status } from 'discord.js';
 import { commands as allCommands } from '../../commands/index.ts';
 import type { Command } from '../../commands/types.ts';
 import { type BotConfig, indexPathFor } from '../config.ts';
@@ -157,11 +157,9 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     intents: [GatewayIntentBits.Guilds],
     rest: { api: config.apiUrl },
     allowedMentions: { parse: [] },
-    // discord.js' own sharding: the shards Discord recommends, or SHARD_IDS of SHARD_COUNT (several
-    // machines each running some); a guild's interactions arrive on the shard that holds it.
-    ...(config.shards
-      ? { shards: [...config.shards.ids], shardCount: config.shards.count }
-      : { shards: 'auto' }),
+    // discord.js' own sharding: SHARD_IDS of SHARD_COUNT (several machines each running some), else the
+    // count Discord recommends, asked below; a guild's interactions arrive on the shard that holds it.
+    ...(config.shards ? { shards: [...config.shards.ids], shardCount: config.shards.count } : {}),
   });
   if (metrics)
     client.rest.on(RESTEvents.Response, (_request, response) => metrics.restResponse(response.status));
@@ -232,7 +230,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     await schedules?.stop();
     // Also hands this process's leases back at once: another process takes over the digests now.
     await runner.stop();
-    await client.destroy();
+    // Bounded: while Discord is unreachable discord.js keeps reconnecting, and its destroy can wait on that.
+    await settlesWithin(client.destroy(), 3000).catch(() => false);
     // Last: until the client is gone an interaction may still read the index.
     await live.close();
     await store.close();
@@ -240,6 +239,13 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   try {
     // Up before the login, so a probe sees "not ready" while the gateway connects.
     if (config.http && metrics) ops = await startOps(config.http, metrics, client, store, logger);
+    if (!config.shards) {
+      // Asked once here, rather than with shards: 'auto', which asks Discord again at every reconnect.
+      client.rest.setToken(config.token);
+      const { shards } = (await client.rest.get(Routes.gatewayBot())) as { shards: number };
+      client.options.shards = Array.from({ length: shards }, (_, id) => id);
+      client.options.shardCount = shards;
+    }
     await client.login(config.token);
     await ready;
     logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');

@@ -4,6 +4,18 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_STORE_URL } from './constants.ts';
+import {
+  type DigestFilters,
+  type FilterParse,
+  filterConflicts,
+  parseActors,
+  parseDatasets,
+  parseKeywords,
+  parseMinDeaths,
+  parseRegions,
+  parseSubtypes,
+  parseTypes,
+} from './digest/filters.ts';
 import { cronProblem } from './digest/schedule.ts';
 import { EnvironmentError, EXIT } from './errors.ts';
 import { defaultIndexPath } from './incidents/index-path.ts';
@@ -99,7 +111,32 @@ const timeZone = z
   .trim()
   .refine(isTimeZone, { error: 'expected an IANA time zone such as Europe/Berlin or UTC' });
 
-const DIGEST_KEYS = ['CHANNEL', 'CRON', 'TIMEZONE', 'COUNTRIES', 'TITLE', 'WHEN_EMPTY', 'CHART'] as const;
+const DIGEST_KEYS = [
+  'CHANNEL',
+  'CRON',
+  'TIMEZONE',
+  'COUNTRIES',
+  'TYPES',
+  'SUBTYPES',
+  'ACTORS',
+  'KEYWORDS',
+  'MIN_DEATHS',
+  'REGIONS',
+  'DATASETS',
+  'TITLE',
+  'WHEN_EMPTY',
+  'CHART',
+] as const;
+
+/** A DIGEST_<n>_ filter value read by digest/filters.ts, each problem an issue naming the value. */
+function filterValue<T>(parse: (raw: string) => FilterParse<T>) {
+  return z.string().transform((raw, ctx): T => {
+    const parsed = parse(raw);
+    if ('value' in parsed) return parsed.value;
+    for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  });
+}
 
 const digestSchema = z.object({
   CHANNEL: z
@@ -125,6 +162,13 @@ const digestSchema = z.object({
         .filter(Boolean),
     )
     .optional(),
+  TYPES: filterValue(parseTypes).optional(),
+  SUBTYPES: filterValue(parseSubtypes).optional(),
+  ACTORS: filterValue(parseActors).optional(),
+  KEYWORDS: filterValue(parseKeywords).optional(),
+  MIN_DEATHS: filterValue(parseMinDeaths).optional(),
+  REGIONS: filterValue(parseRegions).optional(),
+  DATASETS: filterValue(parseDatasets).optional(),
   TITLE: z.string().trim().max(200, { error: 'at most 200 characters' }).optional(),
   WHEN_EMPTY: z
     .enum(['quiet', 'post'], { error: 'expected quiet (no post) or post ("nothing new")' })
@@ -145,6 +189,11 @@ export interface DigestConfig {
   cron: string;
   timezone: string;
   countries: string[];
+  /**
+   * DIGEST_<n>_TYPES, _SUBTYPES, _ACTORS, _KEYWORDS, _MIN_DEATHS, _REGIONS, _DATASETS (digest/filters.ts);
+   * absent when none is set.
+   */
+  filters?: DigestFilters;
   title: string;
   whenEmpty: 'quiet' | 'post';
   /** DIGEST_<n>_CHART: attach a chart of the run's incidents per day or week, by country. */
@@ -176,19 +225,44 @@ function parseDigests(
   }
   const digests: DigestConfig[] = [];
   for (const [id, raw] of [...byId.entries()].sort(([a], [b]) => Number(a) - Number(b))) {
+    // Filter messages name the other keys of the same digest as DIGEST_<n>_….
+    const issue = (key: string, message: string): z.core.$ZodIssue => ({
+      code: 'custom',
+      path: [`DIGEST_${id}_${key}`],
+      message: message.replaceAll('DIGEST_<n>_', `DIGEST_${id}_`),
+      input: undefined,
+    });
     const parsed = digestSchema.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues)
-        issues.push({ ...issue, path: [`DIGEST_${id}_${String(issue.path[0] ?? '')}`] });
+      for (const problem of parsed.error.issues)
+        issues.push({
+          ...problem,
+          ...issue(String(problem.path[0] ?? ''), problem.message),
+        } as z.core.$ZodIssue);
       continue;
     }
     const d = parsed.data;
+    const filters: DigestFilters = {
+      ...(d.TYPES ? { types: d.TYPES } : {}),
+      ...(d.SUBTYPES ? { subtypes: d.SUBTYPES } : {}),
+      ...(d.ACTORS ? { actors: d.ACTORS } : {}),
+      ...(d.KEYWORDS ? { keywords: d.KEYWORDS } : {}),
+      ...(d.MIN_DEATHS === undefined ? {} : { minDeaths: d.MIN_DEATHS }),
+      ...(d.REGIONS ? { regions: d.REGIONS } : {}),
+      ...(d.DATASETS ? { datasets: d.DATASETS } : {}),
+    };
+    const conflicts = filterConflicts(filters);
+    if (conflicts.length > 0) {
+      for (const conflict of conflicts) issues.push(issue(conflict.key, conflict.message));
+      continue;
+    }
     digests.push({
       id,
       channelId: d.CHANNEL,
       cron: d.CRON,
       timezone: d.TIMEZONE ?? defaultZone,
       countries: d.COUNTRIES ?? [],
+      ...(Object.keys(filters).length > 0 ? { filters } : {}),
       title: d.TITLE ?? `Digest ${id}`,
       whenEmpty: d.WHEN_EMPTY,
       chart: d.CHART,

@@ -1,15 +1,28 @@
 // Digest composition, pure: which incidents are due for a channel, and the messages that say so.
 import { type Catalog, compareNewestRows, incidentOf, NEWEST_FIRST } from '../incidents/catalog.ts';
-import { countryIndex } from '../incidents/filters.ts';
 import type { Incident } from '../incidents/schema.ts';
-import { foldKey } from '../incidents/text.ts';
+import { SUB_EVENT_TYPES, type SubEventType } from '../incidents/taxonomy.ts';
 import type { Answer, Section } from '../render/answer.ts';
 import { COLORS } from '../render/blocks.ts';
 import { type MessagePayload, toDiscordPages } from '../render/discord.ts';
 import { formatNumber, formatQuote, quoteHit } from '../render/format.ts';
 import { incidentEntry, NOT_SUMMED } from '../render/present.ts';
 import { describeChanges } from './facets.ts';
-import { countryScope, type DigestSummary, rowidScope, summarizeDue, summarizeIncidents } from './summary.ts';
+import {
+  type CompiledFilter,
+  compileDigestFilter,
+  type DigestFilter,
+  type DigestFilters,
+  filterScope,
+} from './filters.ts';
+import {
+  type DigestSummary,
+  type DueScope,
+  rowidScope,
+  SUMMARY_CAPS,
+  summarizeDue,
+  summarizeIncidents,
+} from './summary.ts';
 import { moreLines, summarySection } from './summary-section.ts';
 import type { SeenRecord, SeenVersion } from './tracker.ts';
 
@@ -54,22 +67,23 @@ type CandidateRow = { rowid: number; id: string; country_key: string; sort_date:
 
 /**
  * Incidents new or changed since `cursor` (by when the bot saw them, up to `asOf`), newest first,
- * limited to `countries` when given. `changed` are the ids the tracker logged as changed in (cursor,
- * asOf] with their `records`: only those are tested, and only the shown ones are read whole. No cursor
- * (the channel's first digest) → the current incidents, newest first, counted in SQL.
+ * that pass the digest's `filter` (filters.ts; a plain list is its countries). `changed` are the ids
+ * the tracker logged as changed in (cursor, asOf] with their `records`: only those are tested, and only
+ * the shown ones are read whole. No cursor (the channel's first digest) → the current incidents that
+ * pass, newest first, counted in SQL. Shown and counted apply the same filter, in SQL.
  */
 export function selectDigestItems(
   catalog: Catalog,
   records: ReadonlyMap<string, SeenRecord>,
   cursor: number | undefined,
   asOf: number,
-  countries: readonly string[] = [],
+  filter: DigestFilter | readonly string[] = [],
   changed: Iterable<string> = records.keys(),
   options: SelectOptions = {},
 ): DigestSelection {
-  const keys = countryKeys(catalog, countries);
-  if (cursor === undefined) return firstDigestItems(catalog, keys, options);
-  const due: { row: CandidateRow; record: SeenRecord; kind: 'new' | 'updated' }[] = [];
+  const compiled = compileDigestFilter(catalog, isCountryList(filter) ? { countries: filter } : filter);
+  if (cursor === undefined) return firstDigestItems(catalog, compiled, options);
+  let due: { row: CandidateRow; record: SeenRecord; kind: 'new' | 'updated' }[] = [];
   const select = catalog.statement<[string], CandidateRow>(
     'SELECT rowid, id, country_key, sort_date, start_date FROM incidents WHERE id = ?',
   );
@@ -80,7 +94,7 @@ export function selectDigestItems(
     // The latest version was seen by both times: then both lookups below find it, and nothing changed.
     if (record.first <= cursor && last !== undefined && last.t <= cursor && last.t <= asOf) continue;
     const row = select.get(id);
-    if (!row || (keys && !keys.has(row.country_key))) continue;
+    if (!row) continue;
     if (record.first > cursor) {
       due.push({ row, record, kind: 'new' });
       continue;
@@ -89,6 +103,19 @@ export function selectDigestItems(
     const seenNow = lastSeenBy(record.versions, asOf);
     if (!seenThen || !seenNow || seenThen.facets.hash === seenNow.facets.hash) continue;
     due.push({ row, record, kind: 'updated' });
+  }
+  if (!compiled.empty && due.length > 0) {
+    // One query over every candidate: the filter's FTS and claims lookups run once, not per incident.
+    const scope = filterScope(catalog, compiled);
+    const passing = new Set(
+      catalog
+        .statement<unknown[], number>(
+          `SELECT i.rowid FROM incidents i WHERE i.rowid IN (SELECT value FROM json_each(?)) AND ${scope.where}`,
+        )
+        .pluck()
+        .all(JSON.stringify(due.map((d) => d.row.rowid)), ...scope.params) as number[],
+    );
+    due = due.filter((d) => passing.has(d.row.rowid));
   }
   due.sort((a, b) => compareNewestRows(a.row, b.row));
   const items: DigestItem[] = [];
@@ -116,31 +143,47 @@ export function selectDigestItems(
   return { ...selection, summary };
 }
 
+function isCountryList(filter: DigestFilter | readonly string[]): filter is readonly string[] {
+  return Array.isArray(filter);
+}
+
 /**
- * A channel's first digest: the current incidents of its countries, of which it shows the newest
- * (DIGEST_CAPS.first) and counts the rest, both straight from the index.
+ * A channel's first digest: the current incidents that pass its filter, of which it shows the newest
+ * (DIGEST_CAPS.first) and counts the rest, both straight from the index. A filter on indexed columns
+ * alone (countries, types) is SQL cheap to run again for each count; any other is run once, newest
+ * first, and the counts are made over the rowids that passed.
  */
-function firstDigestItems(
-  catalog: Catalog,
-  keys: ReadonlySet<string> | undefined,
-  options: SelectOptions,
-): DigestSelection {
-  const list = keys === undefined ? undefined : [...keys];
-  const where = list === undefined ? '' : `WHERE country_key IN (${list.map(() => '?').join(', ')})`;
-  const params = list ?? [];
-  const rows = catalog
-    .statement<unknown[], { rowid: number; body: string }>(
-      `SELECT rowid, body FROM incidents ${where} ORDER BY ${NEWEST_FIRST} LIMIT ?`,
-    )
-    .all(...params, DIGEST_CAPS.first);
-  const shown = rows.map(incidentOf);
-  const total =
-    list === undefined
+function firstDigestItems(catalog: Catalog, filter: CompiledFilter, options: SelectOptions): DigestSelection {
+  let scope: DueScope = filter.empty ? { where: '1', params: [] } : filterScope(catalog, filter);
+  let rows: { rowid: number; body: string }[];
+  let total: number;
+  if (filter.indexedOnly) {
+    rows = catalog
+      .statement<unknown[], { rowid: number; body: string }>(
+        `SELECT i.rowid AS rowid, i.body AS body FROM incidents i WHERE ${scope.where} ORDER BY ${NEWEST_FIRST} LIMIT ?`,
+      )
+      .all(...scope.params, DIGEST_CAPS.first);
+    total = filter.empty
       ? catalog.size
       : (catalog
-          .statement<unknown[], number>(`SELECT count(*) FROM incidents ${where}`)
+          .statement<unknown[], number>(`SELECT count(*) FROM incidents i WHERE ${scope.where}`)
           .pluck()
-          .get(...params) as number);
+          .get(...scope.params) as number);
+  } else {
+    const rowids = catalog
+      .statement<unknown[], number>(
+        `SELECT i.rowid FROM incidents i WHERE ${scope.where} ORDER BY ${NEWEST_FIRST}`,
+      )
+      .pluck()
+      .all(...scope.params) as number[];
+    const body = catalog.statement<[number], { rowid: number; body: string }>(
+      'SELECT rowid, body FROM incidents WHERE rowid = ?',
+    );
+    rows = rowids.slice(0, DIGEST_CAPS.first).flatMap((rowid) => body.get(rowid) ?? []);
+    total = rowids.length;
+    scope = rowidScope(rowids);
+  }
+  const shown = rows.map(incidentOf);
   const selection: DigestSelection = {
     items: shown.map((incident) => ({ incident, kind: 'new', changes: [] })),
     total,
@@ -148,7 +191,6 @@ function firstDigestItems(
     updated: 0,
   };
   if (total <= shown.length && !options.timeline) return selection;
-  const scope = countryScope(list);
   return {
     ...selection,
     summary: summarizeDue(catalog, scope, {
@@ -168,21 +210,6 @@ function lastSeenBy(versions: readonly SeenVersion[], t: number): SeenVersion | 
   return undefined;
 }
 
-/**
- * The index's country keys of the digest's countries (names in any spelling, or ISO3 codes); undefined
- * when the digest has none (every country). A country not in the data matches nothing yet.
- */
-function countryKeys(catalog: Catalog, countries: readonly string[]): Set<string> | undefined {
-  if (countries.length === 0) return undefined;
-  const index = countryIndex(catalog);
-  const keys = new Set<string>();
-  for (const name of countries) {
-    const country = index.byKey.get(foldKey(name));
-    for (const key of country?.keys ?? []) keys.add(key);
-  }
-  return keys;
-}
-
 export interface ComposeInput {
   title: string;
   timezone: string;
@@ -194,6 +221,8 @@ export interface ComposeInput {
   updated?: number;
   /** Counted over every item due (selectDigestItems); else counted from `items`. */
   summary?: DigestSummary;
+  /** The digest's filters besides countries (DigestConfig's): they decide what the "n more" lines can offer. */
+  filters?: DigestFilters;
   /** The picture of the run's incidents (DIGEST_<n>_CHART), attached to the first message. */
   picture?: DigestPicture;
   /** The period covered, by when the bot saw the changes (ms). */
@@ -235,7 +264,7 @@ export function composeDigest(
           shown.length,
         ))
       : undefined;
-  const more = summary ? moreLines(summary, hidden) : [];
+  const more = summary ? moreLinesFor(summary, hidden, input.filters) : [];
   const sections: Section[] = [];
   if (summary) sections.push(summarySection(summary, total, shown.length, more));
   sections.push(
@@ -263,6 +292,47 @@ export function composeDigest(
     answer.attachments = [{ name: DIGEST_CHART_FILE, data, description: input.picture.alt }];
   }
   return { answer, messages: toDiscordPages(answer, { maxPages: DIGEST_CAPS.messages }) };
+}
+
+/**
+ * The "n more" lines. /latest lists exactly what a filter of countries and at most one event type or
+ * sub-event type lets through (by country, type and since), so those lines name it; for any other
+ * filter a /latest line would list incidents the digest leaves out, so the lines only count them.
+ */
+function moreLinesFor(summary: DigestSummary, hidden: number, filters: DigestFilters | undefined): string[] {
+  const latest = latestType(filters);
+  if (latest === undefined) {
+    const countries = summary.hidden;
+    const head = `${formatNumber(hidden)} more match this digest's filters`;
+    if (countries.length <= 1) return [`${head}${countries[0] ? ` (${countries[0].name})` : ''}.`];
+    const cut = countries.length === SUMMARY_CAPS.countries + 1 ? countries.length : SUMMARY_CAPS.countries;
+    const rest = countries.slice(cut);
+    return [
+      `${head}; by country:`,
+      ...countries.slice(0, cut).map((c) => `• ${c.name}: ${formatNumber(c.count)}`),
+      ...(rest.length > 0
+        ? [`• ${rest.length} other countries: ${formatNumber(rest.reduce((sum, c) => sum + c.count, 0))}`]
+        : []),
+    ];
+  }
+  const lines = moreLines(summary, hidden);
+  if (latest === 'any') return lines;
+  // One sub-event type: every hidden incident has it, so /latest is given it rather than its event type.
+  const label = SUB_EVENT_TYPES[latest].label;
+  return lines.map((line) =>
+    line.replace(/\/latest ((?:country:.*? )?)(?:type:.*? )?since:/, `/latest $1type:${label} since:`),
+  );
+}
+
+/** 'any': no type filter; a sub-event type /latest can filter by; undefined: /latest cannot express it. */
+function latestType(filters: DigestFilters | undefined): 'any' | SubEventType | undefined {
+  if (!filters) return 'any';
+  const { types, subtypes, actors, keywords, minDeaths, regions, datasets } = filters;
+  if (actors?.length || keywords?.length || minDeaths !== undefined || regions?.length || datasets?.length)
+    return undefined;
+  if (subtypes && subtypes.length > 0) return subtypes.length === 1 ? subtypes[0] : undefined;
+  // One event type: every hidden incident has it, and moreLines names a type all of them share.
+  return types && types.length > 1 ? undefined : 'any';
 }
 
 function itemLines(item: DigestItem): string[] {

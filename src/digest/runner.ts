@@ -14,6 +14,7 @@ import type { MessagePayload } from '../render/discord.ts';
 import { localLeases } from '../state/leases.ts';
 import type { StateStore } from '../state/store.ts';
 import { composeDigest, selectDigestItems } from './compose.ts';
+import { digestFilter } from './filters.ts';
 import { createLeaseKeeper, type HeldLease, type LeaseKeeper, LeaseLostError } from './lease.ts';
 import type { IncidentTracker } from './tracker.ts';
 
@@ -174,7 +175,8 @@ export function createDigestRunner(options: RunnerOptions) {
     const changed = since === undefined ? [] : await tracker.changedSince(since, asOf);
     const records = await tracker.records(changed);
     const timeline = { timeline: digest.chart === true };
-    const selection = selectDigestItems(catalog, records, since, asOf, digest.countries, changed, timeline);
+    const filter = digestFilter(digest);
+    const selection = selectDigestItems(catalog, records, since, asOf, filter, changed, timeline);
     return withDigestChart(selection, digest, (err) =>
       logger.warn({ digest: digest.id, err }, 'digest chart not drawn'),
     );

@@ -6,6 +6,7 @@ import type { Answer, Section } from '../render/answer.ts';
 import { COLORS } from '../render/blocks.ts';
 import { truncate } from '../render/truncate.ts';
 import { formatZoned } from './compose.ts';
+import { describeFilters } from './filters.ts';
 import type { DigestRunner, RunOutcome } from './runner.ts';
 import { nextRunOf } from './scheduler.ts';
 
@@ -79,6 +80,7 @@ export function createDigestService(
               value: digest.countries.length > 0 ? digest.countries.join(', ') : 'all',
               inline: true,
             },
+            ...filtersField(digest),
             {
               name: 'When empty',
               value: digest.whenEmpty === 'post' ? 'posts "nothing new"' : 'stays quiet',
@@ -122,4 +124,10 @@ function describeOutcome(last: RunOutcome | undefined, timezone: string): string
     case 'failed':
       return `${when}: FAILED${last.permanent ? ' (needs an admin)' : ' (will retry)'}: ${last.error ?? 'unknown error'}`;
   }
+}
+
+/** The digest's filters besides countries, when it has any (digest/filters.ts). */
+function filtersField(digest: DigestConfig): { name: string; value: string }[] {
+  const described = describeFilters(digest.filters);
+  return described === undefined ? [] : [{ name: 'Filters', value: truncate(described, 1024) }];
 }

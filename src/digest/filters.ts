@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { type Catalog, countryKeyOf, SEARCH_FIELDS, searchFieldText } from '../incidents/catalog.ts';
 import { countryIndex } from '../incidents/filters.ts';
 import type { Incident } from '../incidents/schema.ts';
+import { STOP_WORDS } from '../incidents/search.ts';
 import { closestNames } from '../incidents/similar.ts';
 import {
   EVENT_TYPES,
@@ -48,16 +49,6 @@ export function digestFilter(digest: {
 }): DigestFilter {
   return { countries: digest.countries, ...digest.filters };
 }
-
-/**
- * Words /search leaves out of a query (search.ts STOP_WORDS, which that module does not export): a
- * keyword is matched as /search matches it.
- */
-export const STOP_WORDS = new Set(
-  'a an and are as at be by for from has have in into is it its of on or that the their this to was were with'.split(
-    ' ',
-  ),
-);
 
 /** A keyword's words as /search reads them: folded, without stop words, each once. */
 export function keywordWords(keyword: string): string[] {

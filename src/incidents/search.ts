@@ -19,7 +19,7 @@ const RANK = 'bm25(search, 3, 1, 1, 1.5, 1.2, 1.5)';
 
 // Words too common to tell incidents apart: a query leaves them out, so "shelling of the market" does
 // not match every incident through "of" and "the".
-const STOP_WORDS = new Set(
+export const STOP_WORDS = new Set(
   'a an and are as at be by for from has have in into is it its of on or that the their this to was were with'.split(
     ' ',
   ),

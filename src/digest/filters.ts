@@ -5,6 +5,7 @@
 // run over a million incidents never parses their bodies in JavaScript.
 import type Database from 'better-sqlite3';
 import { type Catalog, countryKeyOf, SEARCH_FIELDS, searchFieldText } from '../incidents/catalog.ts';
+import { claimKilledSql } from '../incidents/claimants.ts';
 import { countryIndex } from '../incidents/filters.ts';
 import type { Incident } from '../incidents/schema.ts';
 import { STOP_WORDS } from '../incidents/search.ts';
@@ -156,18 +157,6 @@ export function datasetsOf(incident: Pick<Incident, 'external_ids'>): DatasetNam
 }
 
 /**
- * The killed figure of a claims row (catalog.ts), best else lower bound, from its columns. The row keeps
- * figureKind's number: the best estimate for 'best' and 'at least' (or the lower bound without one),
- * the lower bound for a range; for 'up to' the best estimate, or the upper bound when there is none. Only
- * when those two could be the same number is the claim itself read, inside SQLite.
- */
-const CLAIM_KILLED = `CASE dc.killed_kind
-  WHEN 'best' THEN dc.killed WHEN 'at least' THEN dc.killed WHEN 'range' THEN dc.killed_low
-  WHEN 'up to' THEN CASE WHEN dc.killed_high IS NULL OR dc.killed <> dc.killed_high THEN dc.killed
-    ELSE coalesce(json_extract(i.body, '$.casualties[' || dc.idx || '].killed.best'), dc.killed_low) END
-  END`;
-
-/**
  * The filter as SQL over `incidents i`. Indexed columns first (country, type, sub-type), then the
  * claims table (minimum deaths, per incident through its index), the FTS table (keywords, and the words
  * of a region in the place field), and last what only the stored JSON holds, read by SQLite for the
@@ -186,7 +175,9 @@ export function filterScope(catalog: Catalog, filter: CompiledFilter): DueScope 
   if (filter.types) inList('i.event', filter.types);
   if (filter.subtypes) inList('i.sub', filter.subtypes);
   if (filter.minDeaths !== undefined) {
-    where.push(`EXISTS (SELECT 1 FROM claims dc WHERE dc.incident = i.rowid AND ${CLAIM_KILLED} >= ?)`);
+    where.push(
+      `EXISTS (SELECT 1 FROM claims dc WHERE dc.incident = i.rowid AND ${claimKilledSql('dc')} >= ?)`,
+    );
     params.push(filter.minDeaths);
   }
   if (filter.keywords?.length === 0 || filter.regions?.size === 0) where.push('0');

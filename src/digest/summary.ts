@@ -2,6 +2,7 @@
 // country and event type, the deadliest new incidents by their largest single claimed killed figure,
 // the /latest filters that list what the digest does not show, and (for the chart) counts per period.
 import type { Catalog } from '../incidents/catalog.ts';
+import { claimKilledSql } from '../incidents/claimants.ts';
 import { countryIndex } from '../incidents/filters.ts';
 import type { Claim, Incident } from '../incidents/schema.ts';
 import { EVENT_TYPES, type EventType } from '../incidents/taxonomy.ts';
@@ -66,13 +67,6 @@ export interface DigestSummary {
 }
 
 export const SUMMARY_CAPS = { deadliest: 3, countries: 8, typesPerCountry: 6 } as const;
-
-/**
- * The killed figure a claim is ranked by: its best estimate, else its lower bound ("at least 84", or a
- * range's low end). An upper bound alone or a worded figure ("scores") is not a number anyone claimed
- * as the toll, so it is not ranked.
- */
-const KILLED = `coalesce(json_extract(c.value, '$.killed.best'), json_extract(c.value, '$.killed.low'))`;
 
 /** The incident date as the index sorts it, moved to the start of its period. */
 const BUCKET_SQL: Record<Bucket, string> = {
@@ -182,12 +176,15 @@ function finishCountries(
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'en'));
 }
 
+/** A claim's killed figure as digests rank it (claimants.ts): read from the claims table, not the bodies. */
+const KILLED = claimKilledSql('c');
+
 function deadliestOf(catalog: Catalog, fresh: DueScope): Deadliest[] {
   // One row per incident: SQLite takes the bare column (the claim's index) from the row of max().
   const ranked = catalog
     .statement<unknown[], { id: string; idx: number; killed: number }>(
-      `SELECT i.id AS id, c.key AS idx, max(${KILLED}) AS killed
-       FROM incidents i, json_each(i.body, '$.casualties') c
+      `SELECT i.id AS id, c.idx AS idx, max(${KILLED}) AS killed
+       FROM incidents i JOIN claims c ON c.incident = i.rowid
        WHERE ${fresh.where} AND ${KILLED} IS NOT NULL
        GROUP BY i.rowid ORDER BY killed DESC, i.sort_date DESC, i.id LIMIT ?`,
     )

@@ -68,3 +68,19 @@ export function figureKind(f: Figure): { kind: FigureKind; value: number | undef
   if (f.high !== undefined) return { kind: 'up to', value: f.high };
   return { kind: 'worded', value: undefined };
 }
+
+/**
+ * The killed figure a claim is ranked by (digest filters, the deadliest in a digest): best else lower
+ * bound, never an upper bound alone or a worded figure. SQL over the claims row `c` (catalog.ts) of the
+ * incident `i`, from the row's columns. The row keeps
+ * figureKind's number: the best estimate for 'best' and 'at least' (or the lower bound without one),
+ * the lower bound for a range; for 'up to' the best estimate, or the upper bound when there is none. Only
+ * when those two could be the same number is the claim itself read, inside SQLite.
+ */
+export function claimKilledSql(c: string): string {
+  return `CASE ${c}.killed_kind
+  WHEN 'best' THEN ${c}.killed WHEN 'at least' THEN ${c}.killed WHEN 'range' THEN ${c}.killed_low
+  WHEN 'up to' THEN CASE WHEN ${c}.killed_high IS NULL OR ${c}.killed <> ${c}.killed_high THEN ${c}.killed
+    ELSE coalesce(json_extract(i.body, '$.casualties[' || ${c}.idx || '].killed.best'), ${c}.killed_low) END
+  END`;
+}

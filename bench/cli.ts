@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../src/cli/io.ts';
 import { UserError } from '../src/errors.ts';
+import { type ClusterResult, clusterRedis, formatCluster, runCluster } from './cluster.ts';
 import { formatProfiles, summarizeProfiles } from './profile.ts';
 import { formatReport } from './report.ts';
 import { runBench } from './run.ts';
@@ -27,6 +28,11 @@ reload), queries, interactions, digests and memory
   --fanout-only               measure only the fan-out
   --startup 10                fresh processes of sitrep --version, run "/latest" and start; 0 skips them
   --startup-only              measure only the start-up
+  --cluster 100               then three sitrep processes on one Redis, then on one SQLite file: this
+                              many digests every 10 s, an incident file a second, a SIGKILL every 20 s;
+                              counts each incident in each channel (0 skips it)
+  --cluster-minutes 4         how long incidents are added in the cluster run
+  --cluster-only              run only the cluster
   --json                      print the report as JSON
 `;
 
@@ -54,6 +60,9 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
       'fanout-only': { type: 'boolean' },
       startup: { type: 'string' },
       'startup-only': { type: 'boolean' },
+      cluster: { type: 'string' },
+      'cluster-minutes': { type: 'string' },
+      'cluster-only': { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -69,6 +78,14 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
   const interactions = whole(values.interactions, 'interactions', 100);
   const digests = whole(values.fanout, 'fanout', 500);
   const startup = whole(values.startup, 'startup', 10);
+  const clusterDigests = whole(values.cluster, 'cluster', 100);
+  const clusterMs = whole(values['cluster-minutes'], 'cluster-minutes', 4) * 60_000;
+  const log = (line: string) => io.err(`${line}\n`);
+  if (values['cluster-only']) {
+    const results = await clusterBench(clusterDigests, clusterMs, log);
+    io.out(values.json ? `${JSON.stringify({ cluster: results }, null, 2)}\n` : formatCluster(results));
+    return 0;
+  }
   const workDir = await mkdtemp(path.join(tmpdir(), 'sitrep-bench-work-'));
   try {
     const report = await runBench({
@@ -89,9 +106,11 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
       fanoutOnly: values['fanout-only'] === true,
       startup: startup > 0 ? { repetitions: startup } : false,
       startupOnly: values['startup-only'] === true,
-      log: (line) => io.err(`${line}\n`),
+      log,
     });
-    io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    const cluster = clusterDigests > 0 ? await clusterBench(clusterDigests, clusterMs, log) : [];
+    io.out(values.json ? `${JSON.stringify({ ...report, cluster }, null, 2)}\n` : formatReport(report));
+    if (!values.json && cluster.length > 0) io.out(`\n${formatCluster(cluster)}`);
     if (values['cpu-prof'] !== undefined) {
       const profiles = formatProfiles(await summarizeProfiles(path.resolve(values['cpu-prof'])));
       // With --json, stdout stays one JSON document.
@@ -103,4 +122,42 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** The cluster run (bench/cluster.ts) on Redis, if one answers, then on one SQLite file. */
+async function clusterBench(digests: number, addForMs: number, log: (line: string) => void) {
+  const results: ClusterResult[] = [];
+  if (digests === 0) return results;
+  const redisUrl = await clusterRedis(8);
+  const stores: [string, string | undefined][] = [
+    ['Redis', redisUrl],
+    ['SQLite (one file)', `sqlite://${path.join(tmpdir(), `sitrep-bench-cluster-${process.pid}.sqlite`)}`],
+  ];
+  for (const [label, storeUrl] of stores) {
+    if (!storeUrl) {
+      log(
+        `cluster: no Redis at ${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}; the Redis run is SKIPPED`,
+      );
+      continue;
+    }
+    log(
+      `cluster on ${label}: 3 processes, ${digests} digests every 10 s, ${addForMs / 60_000} min of incidents`,
+    );
+    const options = {
+      label,
+      storeUrl,
+      workDir: tmpdir(),
+      digests,
+      everySeconds: 10,
+      addForMs,
+      killEveryMs: 20_000,
+    };
+    try {
+      results.push(await runCluster({ ...options, log: (line) => log(`  ${line}`) }));
+    } finally {
+      if (storeUrl.startsWith('sqlite://'))
+        for (const suffix of ['', '-wal', '-shm']) await rm(`${storeUrl.slice(9)}${suffix}`, { force: true });
+    }
+  }
+  return results;
 }

@@ -150,9 +150,20 @@ export function createDigestRunner(options: RunnerOptions) {
     return { cursor, pending, last, lastScheduled, lastDone };
   }
 
-  /** Notes data changes while no other process does (their change logs would interleave). */
-  async function observe(catalog: Catalog): Promise<number> {
-    return leases.exclusive(TRACKER_LEASE, () => tracker.observe(catalog));
+  /**
+   * Notes data changes while no other process does (their change logs would interleave). Runs under
+   * way together share one observation: a hundred digests due at once would otherwise queue for the
+   * tracker's lease one by one, each polling the store every 50 ms. A run that joins an observation
+   * already under way covers up to that observation's time; anything noted later is in its next run.
+   */
+  let observing: Promise<number> | undefined;
+  function observe(catalog: Catalog): Promise<number> {
+    observing ??= leases
+      .exclusive(TRACKER_LEASE, () => tracker.observe(catalog))
+      .finally(() => {
+        observing = undefined;
+      });
+    return observing;
   }
 
   /** Nothing left to do for this run: its slot was finished (or its pending run resumed) elsewhere. */

@@ -13,8 +13,8 @@ import type { StateStore } from '../state/store.ts';
  * How long a lease lasts without renewal: a process that dies (SIGKILL, power) holds its digests this
  * long, and a waiting process takes over within LEASE_TTL_MS + LEASE_POLL_MS.
  */
-export const LEASE_TTL_MS = 8_000;
-export const LEASE_RENEW_MS = 2_000;
+export const LEASE_TTL_MS = 5_000;
+export const LEASE_RENEW_MS = 1_500;
 /** How often a process waiting for a digest's lease tries again. */
 export const LEASE_POLL_MS = 1_000;
 /** A lease is ours until its TTL minus this, by our clock: room for a slow store answer. */

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../src/cli/io.ts';
 import { UserError } from '../src/errors.ts';
-import { type ClusterResult, clusterRedis, formatCluster, runCluster } from './cluster.ts';
+import { flushedRedis } from '../tests/helpers/redis.ts';
+import { type ClusterResult, formatCluster, runCluster } from './cluster.ts';
 import { formatProfiles, summarizeProfiles } from './profile.ts';
 import { formatReport } from './report.ts';
 import { runBench } from './run.ts';
@@ -128,16 +129,14 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
 async function clusterBench(digests: number, addForMs: number, log: (line: string) => void) {
   const results: ClusterResult[] = [];
   if (digests === 0) return results;
-  const redisUrl = await clusterRedis(8);
+  const redisUrl = await flushedRedis(8);
   const stores: [string, string | undefined][] = [
     ['Redis', redisUrl],
     ['SQLite (one file)', `sqlite://${path.join(tmpdir(), `sitrep-bench-cluster-${process.pid}.sqlite`)}`],
   ];
   for (const [label, storeUrl] of stores) {
     if (!storeUrl) {
-      log(
-        `cluster: no Redis at ${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}; the Redis run is SKIPPED`,
-      );
+      log(`cluster: no Redis at REDIS_URL (${process.env.REDIS_URL ?? 'unset'}); the Redis run is SKIPPED`);
       continue;
     }
     log(

@@ -11,7 +11,6 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient } from '@keyv/redis';
 import { createStateStore, type StateStore } from '../src/state/store.ts';
 import type { RecordedRequest } from '../tests/discord/standin.ts';
 import { sleep, until } from '../tests/helpers/wait.ts';
@@ -112,25 +111,6 @@ interface Life {
   child: ChildProcess;
   ready: boolean;
   exited: Promise<unknown>;
-}
-
-/** A flushed Redis database `db` at REDIS_URL (else 127.0.0.1:6379), or undefined when none answers. */
-export async function clusterRedis(db: number): Promise<string | undefined> {
-  const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  url.pathname = `/${db}`;
-  const client = createClient({
-    url: url.href,
-    socket: { connectTimeout: 1000, reconnectStrategy: false },
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.flushDb();
-    await client.quit();
-    return url.href;
-  } catch {
-    return undefined;
-  }
 }
 
 const incidentId = (tag: string, n: number) => `2026-11-26-cluster-${tag}-${String(n).padStart(5, '0')}`;

@@ -9,8 +9,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createClient } from '@keyv/redis';
 import type { RecordedRequest } from '../tests/discord/standin.ts';
+import { flushedRedis } from '../tests/helpers/redis.ts';
 import { type BotProcess, startBotProcess } from './bot-process.ts';
 import { incidentsJson } from './dataset.ts';
 import { generateIncidents } from './generate.ts';
@@ -165,22 +165,6 @@ export async function measureClusterFanout(options: {
   }
 }
 
-/** A flushed Redis database `db` at REDIS_URL (else 127.0.0.1:6379), or undefined when none answers. */
-async function flushedRedis(db: number): Promise<string | undefined> {
-  const base = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const url = `redis://${base.host}/${db}`;
-  const client = createClient({ url, socket: { connectTimeout: 1000, reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.flushDb();
-    await client.quit();
-    return url;
-  } catch {
-    return undefined;
-  }
-}
-
 export function formatClusterFanout(results: readonly ClusterFanoutResult[]): string {
   const rows = results.map(
     (r) =>
@@ -208,7 +192,7 @@ if (process.argv[1] && import.meta.url === new URL(`file://${path.resolve(proces
     for (const store of (values.stores ?? '').split(',') as ('redis' | 'sqlite')[]) {
       const redisUrl = store === 'redis' ? await flushedRedis(6) : undefined;
       if (store === 'redis' && !redisUrl) {
-        log('no Redis at REDIS_URL (else 127.0.0.1:6379): the Redis run is skipped');
+        log('no Redis at REDIS_URL (unset, or it does not answer): the Redis run is skipped');
         continue;
       }
       results.push(

@@ -2,7 +2,7 @@
 // `sitrep start` processes on one store, eight digests every 5 s, a new incident file every second,
 // and the process holding the most leases of due runs SIGKILLed as a slot begins, then restarted.
 // Every incident is counted in every channel from the raw POSTs the stand-in accepted (its nonce
-// memory off). On Redis (REDIS_URL, else 127.0.0.1:6379; skipped, and said so, when none answers),
+// memory off). On Redis (REDIS_URL; skipped, and said so, when it is unset or does not answer),
 // then on one SQLite file.
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,18 +10,18 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import {
   type ClusterResult,
-  clusterRedis,
   deliveries,
   formatCluster,
   NONCE_GRACE_MS,
   runCluster,
 } from '../bench/cluster.ts';
 import type { RecordedRequest } from './discord/standin.ts';
+import { flushedRedis } from './helpers/redis.ts';
 
-const redisUrl = await clusterRedis(13);
+const redisUrl = await flushedRedis(13);
 if (!redisUrl)
   console.warn(
-    `cluster test: no Redis at ${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}; the Redis cluster test is SKIPPED.`,
+    `cluster test: no Redis at REDIS_URL (${process.env.REDIS_URL ?? 'unset'}); the Redis cluster test is SKIPPED.`,
   );
 
 const drill = (label: string, storeUrl: string) =>

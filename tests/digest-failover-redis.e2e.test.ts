@@ -1,14 +1,14 @@
 // Failover on Redis: two `sitrep start` processes on one Redis; the one running a digest is SIGKILLed
 // mid-run, and the other finishes the run within 15 s, nothing POSTed twice or lost
-// (tests/helpers/failover.ts). Skipped, and said so, when no Redis answers at REDIS_URL (else
-// 127.0.0.1:6379).
+// (tests/helpers/failover.ts). Skipped, and said so, when REDIS_URL is unset or does not answer.
 import { expect, it } from 'vitest';
-import { failoverDrill, reachableRedis, setUpFailover } from './helpers/failover.ts';
+import { failoverDrill, setUpFailover } from './helpers/failover.ts';
+import { flushedRedis } from './helpers/redis.ts';
 
-const redisUrl = await reachableRedis(14);
+const redisUrl = await flushedRedis(14);
 if (!redisUrl)
   console.warn(
-    `failover tests: no Redis at ${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}; the Redis failover test is SKIPPED.`,
+    `failover tests: no Redis at REDIS_URL (${process.env.REDIS_URL ?? 'unset'}); the Redis failover test is SKIPPED.`,
   );
 
 setUpFailover();

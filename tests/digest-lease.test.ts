@@ -1,36 +1,21 @@
 // Leases with fencing tokens, as two processes see them: two StateStore instances on one SQLite file,
-// and two on one Redis (REDIS_URL, else 127.0.0.1:6379; skipped, and said so, when none answers).
+// and two on one Redis (REDIS_URL; skipped, and said so, when it is unset or does not answer).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createClient } from '@keyv/redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLeaseKeeper, LeaseLostError } from '../src/digest/lease.ts';
 import type { LeaseBackend } from '../src/state/leases.ts';
 import { createStateStore, type StateStore } from '../src/state/store.ts';
+import { flushedRedis } from './helpers/redis.ts';
 import { sleep } from './helpers/wait.ts';
 
 const REDIS_DB = 12;
 
-async function reachableRedis(): Promise<string | undefined> {
-  const base = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const url = `redis://${base.host}/${REDIS_DB}`;
-  const client = createClient({ url, socket: { connectTimeout: 1000, reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.flushDb();
-    await client.quit();
-    return url;
-  } catch {
-    return undefined;
-  }
-}
-
-const redisUrl = await reachableRedis();
+const redisUrl = await flushedRedis(REDIS_DB);
 if (!redisUrl)
   console.warn(
-    `lease tests: no Redis at ${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}; the Redis lease tests are SKIPPED (SQLite runs).`,
+    `lease tests: no Redis at REDIS_URL (${process.env.REDIS_URL ?? 'unset'}); the Redis lease tests are SKIPPED (SQLite runs).`,
   );
 
 const work = await mkdtemp(path.join(tmpdir(), 'sitrep-lease-'));

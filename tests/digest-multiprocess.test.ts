@@ -5,7 +5,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createClient } from '@keyv/redis';
 import { REST } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DigestConfig } from '../src/config.ts';
@@ -27,28 +26,15 @@ import type { LeaseBackend } from '../src/state/leases.ts';
 import { createStateStore, type StateStore } from '../src/state/store.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
 import { makeCatalog, makeIncident } from './helpers/incidents.ts';
+import { flushedRedis } from './helpers/redis.ts';
 import { sleep, until } from './helpers/wait.ts';
 
 const REDIS_DB = 11;
 
-async function reachableRedis(): Promise<string | undefined> {
-  const base = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const url = `redis://${base.host}/${REDIS_DB}`;
-  const client = createClient({ url, socket: { connectTimeout: 1000, reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.flushDb();
-    await client.quit();
-    return url;
-  } catch {
-    return undefined;
-  }
-}
-const redisUrl = await reachableRedis();
+const redisUrl = await flushedRedis(REDIS_DB);
 if (!redisUrl)
   console.warn(
-    `multi-process digest tests: no Redis at ${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}; the Redis runs are SKIPPED (SQLite runs).`,
+    `multi-process digest tests: no Redis at REDIS_URL (${process.env.REDIS_URL ?? 'unset'}); the Redis runs are SKIPPED (SQLite runs).`,
   );
 
 const quiet = createLogger({ level: 'silent' });

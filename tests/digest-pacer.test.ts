@@ -13,12 +13,12 @@ import type { DigestSender, OutgoingMessage } from '../src/digest/runner.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import { createStateStore } from '../src/state/store.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
-import { reachableRedis } from './helpers/failover.ts';
+import { flushedRedis } from './helpers/redis.ts';
 
-const redisUrl = await reachableRedis(7);
+const redisUrl = await flushedRedis(7);
 if (!redisUrl)
   console.warn(
-    `REST budget tests: no Redis at ${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}; the Redis run is SKIPPED (SQLite runs).`,
+    `REST budget tests: no Redis at REDIS_URL (${process.env.REDIS_URL ?? 'unset'}); the Redis run is SKIPPED (SQLite runs).`,
   );
 
 const DIGESTS = 150;

@@ -3,7 +3,6 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.ts';
 import type { BotConfig, DigestConfig } from '../src/config.ts';
@@ -14,27 +13,12 @@ import { createLogger } from '../src/logger.ts';
 import { createStateStore } from '../src/state/store.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
 import { testIndexPath } from './helpers/bot-config.ts';
+import { flushedRedis } from './helpers/redis.ts';
 import { sleep, until } from './helpers/wait.ts';
 
 const REDIS_DB = 9;
 
-async function redisAvailable(): Promise<string | undefined> {
-  const base = process.env.REDIS_URL;
-  if (!base) return undefined;
-  const url = `${base.replace(/\/\d*$/, '')}/${REDIS_DB}`;
-  const client = createClient({ url, socket: { connectTimeout: 1000, reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.flushDb();
-    await client.quit();
-    return url;
-  } catch {
-    return undefined;
-  }
-}
-
-const redisUrl = await redisAvailable();
+const redisUrl = await flushedRedis(REDIS_DB);
 if (!redisUrl) {
   console.warn(
     process.env.REDIS_URL

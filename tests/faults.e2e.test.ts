@@ -6,7 +6,6 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createClient } from '@keyv/redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.ts';
 import type { BotConfig, DigestConfig } from '../src/config.ts';
@@ -15,6 +14,7 @@ import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
 import { testIndexPath } from './helpers/bot-config.ts';
+import { flushedRedis } from './helpers/redis.ts';
 import { sleep, until } from './helpers/wait.ts';
 
 const CHANNEL = '100000000000000011';
@@ -84,27 +84,12 @@ async function startProxy(target: { host: string; port: number }) {
   };
 }
 
-async function reachableRedis(db: number): Promise<{ host: string; port: number } | undefined> {
-  const base = process.env.REDIS_URL;
-  if (!base) return undefined;
-  const url = new URL(base);
-  const client = createClient({
-    url: `redis://${url.host}/${db}`,
-    socket: { connectTimeout: 1000, reconnectStrategy: false },
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.flushDb();
-    await client.quit();
-    return { host: url.hostname, port: Number(url.port || 6379) };
-  } catch {
-    return undefined;
-  }
-}
-
 const REDIS_DB = 10;
-const redis = await reachableRedis(REDIS_DB);
+const redisUrl = await flushedRedis(REDIS_DB);
+const redis =
+  redisUrl === undefined
+    ? undefined
+    : { host: new URL(redisUrl).hostname, port: Number(new URL(redisUrl).port || 6379) };
 if (!redis)
   console.warn('fault tests: no reachable Redis at REDIS_URL; the "store unreachable" test is SKIPPED.');
 

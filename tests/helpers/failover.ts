@@ -7,7 +7,6 @@ import { once } from 'node:events';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createClient } from '@keyv/redis';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createStateStore } from '../../src/state/store.ts';
 import { type Standin, startStandin } from '../discord/standin.ts';
@@ -15,21 +14,6 @@ import { sleep, until } from './wait.ts';
 
 const CHANNEL = '100000000000000031';
 
-/** A flushed Redis database at REDIS_URL (else 127.0.0.1:6379), or undefined when none answers. */
-export async function reachableRedis(REDIS_DB: number): Promise<string | undefined> {
-  const base = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const url = `redis://${base.host}/${REDIS_DB}`;
-  const client = createClient({ url, socket: { connectTimeout: 1000, reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.flushDb();
-    await client.quit();
-    return url;
-  } catch {
-    return undefined;
-  }
-}
 let standin: Standin;
 let work: string;
 let dataDir: string;

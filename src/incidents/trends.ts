@@ -4,10 +4,10 @@
 //
 // Datasets are told apart by what the importers write into each incident: `external_ids.acled` or
 // `external_ids.ucdp` (the ids that make re-imports idempotent; an editor does not remove them), else
-// the incident is hand-written. Deaths are the sum of the dataset's own best estimates: the claims of
-// an imported incident whose claimant is the dataset ("ACLED", older imports "ACLED (coded from: …)";
-// "UCDP GED <release>"). A claim someone added by hand to an imported incident is not the dataset's and
-// is left out. Hand-written incidents carry claims by many parties for overlapping periods, so their
+// the incident is hand-written. Deaths are the sum of the dataset's own best estimates: the claims the
+// index marks as the dataset's (claims.dataset, by claimants.ts datasetOf, as /casualties reads them:
+// "ACLED", older imports "ACLED (coded from: …)"; "UCDP GED <release>"). A claim someone added by hand
+// to an imported incident is not the dataset's and is left out. Hand-written incidents carry claims by many parties for overlapping periods, so their
 // deaths are never added up here; /casualties lists them.
 import type { Catalog } from './catalog.ts';
 import {
@@ -125,8 +125,8 @@ type Row = {
 /**
  * The weekly counts behind /trends. Reads, per country key, the newest matching event (newestMatching),
  * whether anything older than the 16 weeks exists (one seek), and one aggregate over the incidents of
- * the 16 weeks (the country index's date range; SQLite's JSON functions read each of those bodies
- * once, in C, for its dataset id and its dataset's estimates). Nothing outside those weeks is read.
+ * the 16 weeks (the country index's date range; SQLite reads each of those bodies' dataset id, in C,
+ * and the dataset's estimates from the claims table). Nothing outside those weeks is read.
  */
 export function trendData(catalog: Catalog, q: TrendQuery, now: Date): TrendData {
   const country = resolveCountry(catalog, q.country);
@@ -157,12 +157,11 @@ export function trendData(catalog: Catalog, q: TrendQuery, now: Date): TrendData
          WHERE ${where.sql} ${typed ? `AND +${typed.sql}` : ''} AND sort_date >= ? AND sort_date <= ?
        ), scored AS (
          SELECT p.rowid, p.sort_date, p.dataset,
-           min(c.value ->> '$.claimant') AS claimant,
-           sum(c.value ->> '$.killed.best') AS deaths,
-           count(c.value ->> '$.killed.best') AS estimates
-         FROM picked p LEFT JOIN json_each(p.body, '$.casualties') c
-           ON (p.dataset = 'acled' AND (c.value ->> '$.claimant' = 'ACLED' OR c.value ->> '$.claimant' LIKE 'ACLED (%'))
-           OR (p.dataset = 'ucdp' AND (c.value ->> '$.claimant' = 'UCDP GED' OR c.value ->> '$.claimant' LIKE 'UCDP GED %'))
+           min(c.dataset) AS claimant,
+           sum(CASE WHEN c.killed_kind = 'best' THEN c.killed END) AS deaths,
+           count(CASE WHEN c.killed_kind = 'best' THEN 1 END) AS estimates
+         FROM picked p LEFT JOIN claims c ON c.incident = p.rowid
+           AND ((p.dataset = 'acled' AND c.dataset = 'ACLED') OR (p.dataset = 'ucdp' AND c.dataset LIKE 'UCDP GED%'))
          GROUP BY p.rowid
        )
        SELECT dataset,
@@ -241,13 +240,10 @@ function datasetBefore(
   kind: Exclude<DatasetKind, 'hand'>,
   start: string,
 ): boolean | undefined {
-  const match =
-    kind === 'acled'
-      ? "claimant_fold = 'acled' OR claimant_fold LIKE 'acled (%'"
-      : "claimant_fold = 'ucdp ged' OR claimant_fold LIKE 'ucdp ged %'";
+  const match = kind === 'acled' ? "dataset = 'ACLED'" : "dataset LIKE 'UCDP GED%'";
   const look = catalog.statement<[string, string, number], { n: number; found: number | null }>(
-    `SELECT count(*) AS n, max(${match}) AS found FROM
-     (SELECT claimant_fold FROM claims WHERE country_key = ? AND period_to < ? ORDER BY period_to DESC LIMIT ?)`,
+    `SELECT count(*) AS n, max(coalesce(${match}, 0)) AS found FROM
+     (SELECT dataset FROM claims WHERE country_key = ? AND period_to < ? ORDER BY period_to DESC LIMIT ?)`,
   );
   let unsure = false;
   for (const key of country.keys) {

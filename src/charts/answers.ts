@@ -25,16 +25,18 @@ export function withCasualtyChart(answer: Answer, chart: CasualtyChart | undefin
   };
 }
 
-/** "map-syria.png": a file name Discord accepts, from the country's name. */
-export function mapFileName(country: string): string {
+/** "map-syria.png", "trends-syria.png": a file name Discord accepts, from the country's name. */
+export function chartFileName(kind: string, country: string): string {
   const slug = country
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
-  return slug === '' ? 'map.png' : `map-${slug.slice(0, 60)}.png`;
+  return slug === '' ? `${kind}.png` : `${kind}-${slug.slice(0, 60)}.png`;
 }
+
+export const mapFileName = (country: string): string => chartFileName('map', country);
 
 /** The answer when the country has no incidents in the period asked. */
 export function presentEmptyMap(selection: MapSelection): Answer {

@@ -11,7 +11,8 @@ import {
   type Measure,
   type TotalRow,
 } from './casualty-data.ts';
-import { FONT_FAMILY, textWidth } from './fonts.ts';
+import { textWidth } from './fonts.ts';
+import { chartFrame, LABEL_SIZE } from './style.ts';
 
 /** Okabe–Ito's colour-blind-safe colours (less its yellow, too faint on white), then a few more. */
 const PALETTE = [
@@ -43,7 +44,6 @@ const KINDS: Record<MarkKind, { label: string; shape: string }> = {
 };
 
 const DAY_MS = 86_400_000;
-const LABEL_SIZE = 12;
 const LEGEND_LABEL_LIMIT = 230;
 /** More marks than this and their number labels would collide; the axis still reads. */
 const MAX_LABELS = 24;
@@ -268,29 +268,7 @@ export function chartSpec(
     vconcat: panels.map((p, i) => panel(p, i === panels.length - 1)),
     spacing: gap,
     resolve: { scale: { x: 'shared', y: 'independent', color: 'shared', shape: 'shared' } },
-    background: 'transparent',
-    padding: 0,
-    autosize: { type: 'pad' },
-    config: {
-      font: FONT_FAMILY,
-      view: { stroke: '#dddddd' },
-      axis: {
-        labelFontSize: LABEL_SIZE,
-        titleFontSize: LABEL_SIZE,
-        titleFontWeight: 'bold',
-        labelColor: '#333333',
-        titleColor: '#222222',
-        gridColor: '#e8e8e8',
-      },
-      legend: {
-        labelFontSize: LABEL_SIZE,
-        titleFontSize: LABEL_SIZE,
-        titleFontWeight: 'bold',
-        symbolSize: 110,
-        symbolOpacity: 1,
-        rowPadding: 6,
-      },
-    },
+    ...chartFrame({ symbolSize: 110, symbolOpacity: 1, rowPadding: 6 }),
   } as TopLevelSpec;
 }
 

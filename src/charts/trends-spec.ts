@@ -1,14 +1,14 @@
 // The Vega-Lite specification of the /trends chart: events per week and, below, the deaths a dataset's
 // own estimates add up to per week; one line per dataset, never stacked or added across datasets.
 import type { TopLevelSpec } from 'vega-lite';
-import { FONT_FAMILY, textWidth } from './fonts.ts';
+import { textWidth } from './fonts.ts';
+import { chartFrame, LABEL_SIZE } from './style.ts';
 
 /** Okabe–Ito colours, as the casualty chart uses them: one per dataset kind, then for further releases. */
 const KIND_COLOURS = { hand: '#000000', acled: '#D55E00', ucdp: '#0072B2' } as const;
 const MORE_COLOURS = ['#009E73', '#CC79A7', '#56B4E9', '#E69F00', '#8C564B'];
 /** The 28-day window's weeks, and the 7-day window's. */
 const WINDOW_FILL = { month: '#f2f2f2', week: '#e2e2e2' } as const;
-const LABEL_SIZE = 12;
 
 export interface TrendPoint {
   /** The dataset's label: one line each. */
@@ -108,26 +108,6 @@ export function trendSpec(
     ],
     spacing: gap,
     resolve: { scale: { x: 'shared', y: 'independent', color: 'shared' } },
-    background: 'transparent',
-    padding: 0,
-    autosize: { type: 'pad' },
-    config: {
-      font: FONT_FAMILY,
-      view: { stroke: '#dddddd' },
-      axis: {
-        labelFontSize: LABEL_SIZE,
-        titleFontSize: LABEL_SIZE,
-        titleFontWeight: 'bold',
-        labelColor: '#333333',
-        titleColor: '#222222',
-        gridColor: '#e8e8e8',
-      },
-      legend: {
-        labelFontSize: LABEL_SIZE,
-        titleFontSize: LABEL_SIZE,
-        titleFontWeight: 'bold',
-        rowPadding: 6,
-      },
-    },
+    ...chartFrame({ rowPadding: 6 }),
   } as TopLevelSpec;
 }

@@ -5,6 +5,7 @@ import type { Answer } from '../render/answer.ts';
 import { formatDate, formatDateRange } from '../render/dates.ts';
 import { formatNumber } from '../render/format.ts';
 import { truncate } from '../render/truncate.ts';
+import { chartFileName } from './answers.ts';
 import { ALT_MAX } from './casualties.ts';
 import { layoutFrame, num, type Picture, svgDocument, toPng } from './svg.ts';
 import { type TrendPoint, trendSpec } from './trends-spec.ts';
@@ -30,15 +31,7 @@ export interface TrendChartOptions {
 }
 
 /** "trends-syria.png": a file name Discord accepts, from the country's name. */
-export function trendFileName(country: string): string {
-  const slug = country
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-  return slug === '' ? 'trends.png' : `trends-${slug.slice(0, 60)}.png`;
-}
+export const trendFileName = (country: string): string => chartFileName('trends', country);
 
 /** The week ends of the chart, oldest first (week CHART_WEEKS − 1 … week 0). */
 function chartWeeks(end: string): { week: number; end: string; label: string }[] {

@@ -113,6 +113,15 @@ export async function ensureDataset(
   const manifestFile = path.join(dir, 'manifest.json');
   const started = performance.now();
   const jsonSampleFile = listName(1);
+  const datasetOf = (manifest: Manifest, sampleId: string, reused: boolean): Dataset => ({
+    ...manifest,
+    yamlDir: withYaml ? yamlDir : undefined,
+    jsonDir,
+    jsonSampleFile,
+    sampleId,
+    reused,
+    generateMs: performance.now() - started,
+  });
   try {
     const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Manifest;
     if (
@@ -133,15 +142,7 @@ export async function ensureDataset(
         await stat(path.join(yamlDir, manifest.sampleFile));
         await writeFile(path.join(yamlDir, manifest.sampleFile), incidentYaml(first));
       }
-      return {
-        ...manifest,
-        yamlDir: withYaml ? yamlDir : undefined,
-        jsonDir,
-        jsonSampleFile,
-        sampleId: first.id,
-        reused: true,
-        generateMs: performance.now() - started,
-      };
+      return datasetOf(manifest, first.id, true);
     }
   } catch {
     // No usable manifest: generate.
@@ -206,13 +207,5 @@ export async function ensureDataset(
     sampleId: first.id,
   };
   await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
-  return {
-    ...manifest,
-    yamlDir: withYaml ? yamlDir : undefined,
-    jsonDir,
-    jsonSampleFile,
-    sampleId: first.id,
-    reused: false,
-    generateMs: performance.now() - started,
-  };
+  return datasetOf(manifest, first.id, false);
 }

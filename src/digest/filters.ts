@@ -6,24 +6,18 @@
 import type Database from 'better-sqlite3';
 import { type Catalog, countryKeyOf, SEARCH_FIELDS, searchFieldText } from '../incidents/catalog.ts';
 import { claimKilledSql } from '../incidents/claimants.ts';
-import { countryIndex } from '../incidents/filters.ts';
+import { countryIndex, typeOfName } from '../incidents/filters.ts';
 import type { Incident } from '../incidents/schema.ts';
 import { STOP_WORDS } from '../incidents/search.ts';
 import { closestNames } from '../incidents/similar.ts';
-import {
-  EVENT_TYPES,
-  type EventType,
-  SUB_EVENT_TYPES,
-  type SubEventType,
-  slugifyLabel,
-} from '../incidents/taxonomy.ts';
+import { EVENT_TYPES, type EventType, SUB_EVENT_TYPES, type SubEventType } from '../incidents/taxonomy.ts';
 import { cutCodePoints, foldKey, tokenize } from '../incidents/text.ts';
 import type { DueScope } from './summary.ts';
 
 export const DATASETS = ['hand-written', 'acled', 'ucdp'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
-/** The filters besides countries, as DIGEST_<n>_* gave them (config.ts parses them with filter-parse.ts). */
+/** The filters besides countries, as DIGEST_<n>_* gave them (config.ts parses them with the parse* functions below). */
 export interface DigestFilters {
   types?: readonly EventType[];
   subtypes?: readonly SubEventType[];
@@ -278,10 +272,10 @@ const EVENT_CODES = Object.keys(EVENT_TYPES) as EventType[];
 /** DIGEST_<n>_TYPES: event types by code (battles) or ACLED label (Explosions/Remote violence). */
 export function parseTypes(raw: string): FilterParse<EventType[]> {
   return each(raw, 'event types', (item) => {
-    const slug = slugifyLabel(foldKey(item));
-    if (Object.hasOwn(EVENT_TYPES, slug)) return slug as EventType;
-    if (Object.hasOwn(SUB_EVENT_TYPES, slug)) {
-      const sub = SUB_EVENT_TYPES[slug as SubEventType];
+    const type = typeOfName(item);
+    if (type && 'event' in type) return type.event;
+    if (type) {
+      const sub = SUB_EVENT_TYPES[type.sub];
       return new Refused(
         `${shown(item)} is a sub-event type (of ${EVENT_TYPES[sub.event]}): list it in DIGEST_<n>_SUBTYPES`,
       );
@@ -296,9 +290,9 @@ export function parseTypes(raw: string): FilterParse<EventType[]> {
 /** DIGEST_<n>_SUBTYPES: ACLED sub-event types by code (air_drone_strike) or label (Air/drone strike). */
 export function parseSubtypes(raw: string): FilterParse<SubEventType[]> {
   return each(raw, 'sub-event types', (item) => {
-    const slug = slugifyLabel(foldKey(item));
-    if (Object.hasOwn(SUB_EVENT_TYPES, slug)) return slug as SubEventType;
-    if (Object.hasOwn(EVENT_TYPES, slug))
+    const type = typeOfName(item);
+    if (type && 'sub' in type) return type.sub;
+    if (type)
       return new Refused(
         `${shown(item)} is an event type, not a sub-event type: list it in DIGEST_<n>_TYPES`,
       );

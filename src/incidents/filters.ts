@@ -119,10 +119,17 @@ export function resolveCountry(catalog: Catalog, input: string): Country {
 export type TypeFilter = { event: EventType } | { sub: SubEventType };
 
 /** An event type or sub-event type, as slug ("explosions_remote_violence") or ACLED label, any case. */
-export function resolveType(input: string): TypeFilter {
+/** An event or sub-event type by its code (battles) or label (Explosions/Remote violence), any case. */
+export function typeOfName(input: string): TypeFilter | undefined {
   const slug = slugifyLabel(foldKey(input));
   if (Object.hasOwn(EVENT_TYPES, slug)) return { event: slug as EventType };
   if (Object.hasOwn(SUB_EVENT_TYPES, slug)) return { sub: slug as SubEventType };
+  return undefined;
+}
+
+export function resolveType(input: string): TypeFilter {
+  const found = typeOfName(input);
+  if (found) return found;
   const labels = [...Object.values(EVENT_TYPES), ...Object.values(SUB_EVENT_TYPES).map((s) => s.label)];
   const close = closestNames(input, labels, 3);
   const shown = cutCodePoints(input.trim(), 60);

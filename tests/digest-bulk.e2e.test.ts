@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { APIEmbed } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BotConfig, DigestConfig } from '../src/config.ts';
+import type { DigestConfig } from '../src/config.ts';
 import { DIGEST_CAPS, DIGEST_CHART_FILE } from '../src/digest/compose.ts';
 import { type RunningBot, startBot } from '../src/discord/bot.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
-import { testIndexPath } from './helpers/bot-config.ts';
+import { standinConfig } from './helpers/bot-config.ts';
 import { sleep, until } from './helpers/wait.ts';
 
 const COUNTRIES = [
@@ -68,18 +68,11 @@ describe('a digest after importing 1,000 new incidents', () => {
       guilds: [{ name: 'Desk', channels: [{ id: channelId, name: 'briefings' }] }],
       interactionAckTimeoutMs: 0,
     });
-    const config: BotConfig = {
+    const config = standinConfig(standin, {
       dataDir,
-      indexPath: testIndexPath(dataDir),
-      logLevel: 'warn',
-      token: standin.token,
-      applicationId: standin.applicationId,
-      guildId: standin.guildId,
-      apiUrl: standin.apiUrl,
       storeUrl: `sqlite://${path.join(work, 'state.sqlite')}`,
       digests: [digest],
-      access: { roleIds: [], channelIds: [] },
-    };
+    });
     bot = await startBot({
       config,
       logger: createLogger({ level: 'warn', destination: { write: () => undefined } }),

@@ -11,7 +11,7 @@ import { type RunningBot, startBot } from '../src/discord/bot.ts';
 import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
-import { testIndexPath } from './helpers/bot-config.ts';
+import { standinConfig } from './helpers/bot-config.ts';
 import { sleep, until } from './helpers/wait.ts';
 
 const [ch1, ch2] = ['100000000000000011', '100000000000000012'];
@@ -78,18 +78,11 @@ describe('filtered digests on the stand-in', () => {
       DIGEST_2_MIN_DEATHS: '10',
       DIGEST_2_DATASETS: 'hand-written',
     });
-    config = {
+    config = standinConfig(standin, {
       dataDir,
-      indexPath: testIndexPath(dataDir),
-      logLevel: 'warn',
-      token: standin.token,
-      applicationId: standin.applicationId,
-      guildId: standin.guildId,
-      apiUrl: standin.apiUrl,
       storeUrl: `sqlite://${path.join(work, 'state.sqlite')}`,
       digests,
-      access: { roleIds: [], channelIds: [] },
-    };
+    });
     await deployCommands(commands, config);
     bot = await startBot({ config, logger: createLogger({ level: 'silent' }), pollMs: 0 });
   });

@@ -126,7 +126,24 @@ const DIGEST_KEYS = [
   'TITLE',
   'WHEN_EMPTY',
   'CHART',
+  'MODE',
+  'ALERT_CAP',
+  'THREAD',
+  'FORUM_TAGS',
+  'MENTION_ROLE',
+  'FORMAT',
 ] as const;
+
+/** The settings of one digest, by their DIGEST_<n>_ suffix (CHANNEL, CRON, …). */
+export type DigestKey = (typeof DIGEST_KEYS)[number];
+
+const flag = (what: string) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['true', 'false'], { error: `expected true (${what}) or false (default)` }))
+    .transform((value) => value === 'true');
 
 /** A DIGEST_<n>_ filter value read by digest/filters.ts, each problem an issue naming the value. */
 function filterValue<T>(parse: (raw: string) => FilterParse<T>) {
@@ -138,6 +155,9 @@ function filterValue<T>(parse: (raw: string) => FilterParse<T>) {
   });
 }
 
+/** Alerts one channel may receive per hour before the rest of the hour's are summed up in one message. */
+export const DEFAULT_ALERT_CAP = 10;
+
 const digestSchema = z.object({
   CHANNEL: z
     .string({
@@ -145,13 +165,15 @@ const digestSchema = z.object({
         'required: the id of the channel to post to (Developer Mode → right-click the channel → Copy Channel ID)',
     })
     .pipe(snowflake),
+  // Required for a scheduled digest; an alert (MODE=alert) posts as incidents are seen and needs none.
   CRON: z
-    .string({ error: 'required: a cron schedule such as "0 7 * * *" (5 fields, or 6 with seconds)' })
+    .string()
     .trim()
     .superRefine((cron, ctx) => {
       const problem = cronProblem(cron);
       if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    })
+    .optional(),
   TIMEZONE: timeZone.optional(),
   COUNTRIES: z
     .string()
@@ -173,14 +195,49 @@ const digestSchema = z.object({
   WHEN_EMPTY: z
     .enum(['quiet', 'post'], { error: 'expected quiet (no post) or post ("nothing new")' })
     .default('quiet'),
-  CHART: z
+  CHART: flag('attach a chart').default(false),
+  MODE: z
     .string()
     .trim()
     .toLowerCase()
-    .pipe(z.enum(['true', 'false'], { error: 'expected true (attach a chart) or false (default)' }))
-    .transform((value) => value === 'true')
-    .default(false),
+    .pipe(
+      z.enum(['digest', 'alert'], {
+        error: 'expected digest (default: on the CRON schedule) or alert (each new incident as it is seen)',
+      }),
+    )
+    .default('digest'),
+  ALERT_CAP: z.coerce
+    .number({ error: 'expected a whole number of alerts per hour, 1 to 25' })
+    .int({ error: 'expected a whole number of alerts per hour, 1 to 25' })
+    .min(1, { error: 'expected a whole number of alerts per hour, 1 to 25' })
+    .max(25, { error: 'expected a whole number of alerts per hour, 1 to 25' })
+    .default(DEFAULT_ALERT_CAP),
+  THREAD: flag('open a thread per run').default(false),
+  FORUM_TAGS: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().max(20, { error: 'a forum tag name has at most 20 characters' })).max(5, {
+      error: 'a forum post takes at most 5 tags',
+    }))
+    .optional(),
+  MENTION_ROLE: snowflake.optional(),
+  FORMAT: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(
+      z.enum(['embed', 'text'], {
+        error: 'expected embed (default) or text (plain messages, for channels that hide embeds)',
+      }),
+    )
+    .default('embed'),
 });
+
 
 export interface DigestConfig {
   /** The n of DIGEST_<n>_… */
@@ -198,7 +255,92 @@ export interface DigestConfig {
   whenEmpty: 'quiet' | 'post';
   /** DIGEST_<n>_CHART: attach a chart of the run's incidents per day or week, by country. */
   chart?: boolean;
+  /**
+   * DIGEST_<n>_MODE: `digest` runs on `cron`; `alert` posts each matching new incident as it is seen,
+   * at most `alertCap` (DIGEST_<n>_ALERT_CAP) per channel and hour. Absent means digest.
+   */
+  mode?: 'digest' | 'alert';
+  alertCap?: number;
+  /** DIGEST_<n>_THREAD: each run opens a thread in the text channel and posts into it. */
+  thread?: boolean;
+  /** DIGEST_<n>_FORUM_TAGS: tag names applied to each post when the channel is a forum. */
+  forumTags?: string[];
+  /** DIGEST_<n>_MENTION_ROLE: the one role a run's first message pings. */
+  mentionRole?: string;
+  /** DIGEST_<n>_FORMAT: embeds (default) or plain text. */
+  format?: 'embed' | 'text';
+  /** Where the digest was defined: the env file (read-only from Discord) or /digest-admin subscribe. */
+  source?: 'env' | 'discord';
+  /** A subscription paused with /digest-admin pause: kept, not run. */
+  paused?: boolean;
 }
+
+/** A problem with one setting of one digest: `key` is its suffix (CRON), `message` what is wrong. */
+export interface DigestProblem {
+  key: string;
+  message: string;
+}
+
+/**
+ * One digest's settings (suffix → text, as in the env file) → its config, or every problem with them.
+ * The env file and /digest-admin subscribe both go through here, so they accept exactly the same values.
+ */
+export function parseDigestEntry(
+  id: string,
+  raw: Readonly<Record<string, string>>,
+  defaultZone: string,
+): { digest: DigestConfig } | { problems: DigestProblem[] } {
+  const clean = Object.fromEntries(Object.entries(raw).filter(([, value]) => value.trim() !== ''));
+  const parsed = digestSchema.safeParse(clean);
+  if (!parsed.success)
+    return {
+      problems: parsed.error.issues.map((problem) => ({
+        key: String(problem.path[0] ?? ''),
+        message: problem.message,
+      })),
+    };
+  const d = parsed.data;
+  const filters: DigestFilters = {
+    ...(d.TYPES ? { types: d.TYPES } : {}),
+    ...(d.SUBTYPES ? { subtypes: d.SUBTYPES } : {}),
+    ...(d.ACTORS ? { actors: d.ACTORS } : {}),
+    ...(d.KEYWORDS ? { keywords: d.KEYWORDS } : {}),
+    ...(d.MIN_DEATHS === undefined ? {} : { minDeaths: d.MIN_DEATHS }),
+    ...(d.REGIONS ? { regions: d.REGIONS } : {}),
+    ...(d.DATASETS ? { datasets: d.DATASETS } : {}),
+  };
+  const problems: DigestProblem[] = filterConflicts(filters).map((c) => ({ key: c.key, message: c.message }));
+  if (d.MODE === 'digest' && d.CRON === undefined)
+    problems.push({
+      key: 'CRON',
+      message:
+        'required: a cron schedule such as "0 7 * * *" (5 fields, or 6 with seconds), or MODE=alert to post each new incident as it is seen',
+    });
+  if (problems.length > 0) return { problems };
+  return {
+    digest: {
+      id,
+      channelId: d.CHANNEL,
+      // An alert has no schedule of its own: its cron is never fired (alerts.ts polls instead).
+      cron: d.CRON ?? ALERT_CRON,
+      timezone: d.TIMEZONE ?? defaultZone,
+      countries: d.COUNTRIES ?? [],
+      ...(Object.keys(filters).length > 0 ? { filters } : {}),
+      title: d.TITLE ?? `Digest ${id}`,
+      whenEmpty: d.WHEN_EMPTY,
+      chart: d.CHART,
+      mode: d.MODE,
+      ...(d.MODE === 'alert' ? { alertCap: d.ALERT_CAP } : {}),
+      ...(d.THREAD ? { thread: true } : {}),
+      ...(d.FORUM_TAGS && d.FORUM_TAGS.length > 0 ? { forumTags: d.FORUM_TAGS } : {}),
+      ...(d.MENTION_ROLE ? { mentionRole: d.MENTION_ROLE } : {}),
+      format: d.FORMAT,
+    },
+  };
+}
+
+/** The cron an alert carries for code that reads one (status pages): every minute, never scheduled. */
+export const ALERT_CRON = '* * * * *';
 
 /** DIGEST_<n>_* keys → one digest per n; unknown DIGEST_<n>_X keys are errors (typos). */
 function parseDigests(
@@ -232,41 +374,12 @@ function parseDigests(
       message: message.replaceAll('DIGEST_<n>_', `DIGEST_${id}_`),
       input: undefined,
     });
-    const parsed = digestSchema.safeParse(raw);
-    if (!parsed.success) {
-      for (const problem of parsed.error.issues)
-        issues.push({
-          ...problem,
-          ...issue(String(problem.path[0] ?? ''), problem.message),
-        } as z.core.$ZodIssue);
+    const parsed = parseDigestEntry(id, raw, defaultZone);
+    if ('problems' in parsed) {
+      for (const problem of parsed.problems) issues.push(issue(problem.key, problem.message));
       continue;
     }
-    const d = parsed.data;
-    const filters: DigestFilters = {
-      ...(d.TYPES ? { types: d.TYPES } : {}),
-      ...(d.SUBTYPES ? { subtypes: d.SUBTYPES } : {}),
-      ...(d.ACTORS ? { actors: d.ACTORS } : {}),
-      ...(d.KEYWORDS ? { keywords: d.KEYWORDS } : {}),
-      ...(d.MIN_DEATHS === undefined ? {} : { minDeaths: d.MIN_DEATHS }),
-      ...(d.REGIONS ? { regions: d.REGIONS } : {}),
-      ...(d.DATASETS ? { datasets: d.DATASETS } : {}),
-    };
-    const conflicts = filterConflicts(filters);
-    if (conflicts.length > 0) {
-      for (const conflict of conflicts) issues.push(issue(conflict.key, conflict.message));
-      continue;
-    }
-    digests.push({
-      id,
-      channelId: d.CHANNEL,
-      cron: d.CRON,
-      timezone: d.TIMEZONE ?? defaultZone,
-      countries: d.COUNTRIES ?? [],
-      ...(Object.keys(filters).length > 0 ? { filters } : {}),
-      title: d.TITLE ?? `Digest ${id}`,
-      whenEmpty: d.WHEN_EMPTY,
-      chart: d.CHART,
-    });
+    digests.push({ ...parsed.digest, source: 'env' });
   }
   return digests;
 }

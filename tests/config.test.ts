@@ -71,6 +71,9 @@ describe('configuration', () => {
         title: 'Morning briefing',
         whenEmpty: 'post',
         chart: false,
+        mode: 'digest',
+        format: 'embed',
+        source: 'env',
       },
       {
         id: '2',
@@ -81,6 +84,9 @@ describe('configuration', () => {
         title: 'Digest 2',
         whenEmpty: 'quiet',
         chart: false,
+        mode: 'digest',
+        format: 'embed',
+        source: 'env',
       },
     ]);
     expect(

@@ -7,16 +7,14 @@ import { parseSlashLine } from '../src/cli/slash-line.ts';
 import { type DigestConfig, loadDigestSettings } from '../src/config.ts';
 import { composeDigest, DIGEST_CAPS, DIGEST_CHART_FILE, selectDigestItems } from '../src/digest/compose.ts';
 import { withFiles } from '../src/digest/discord-sender.ts';
-import { createDigestRunner, type DigestSender, type OutgoingMessage } from '../src/digest/runner.ts';
-import { IncidentTracker } from '../src/digest/tracker.ts';
-import { type Catalog, countryKeyOf, incidentSortDate } from '../src/incidents/catalog.ts';
+import type { OutgoingMessage } from '../src/digest/runner.ts';
+import { countryKeyOf, incidentSortDate } from '../src/incidents/catalog.ts';
 import { matchesType, resolveCountry, resolveType } from '../src/incidents/filters.ts';
 import { latest, parseSince } from '../src/incidents/queries.ts';
 import type { Incident } from '../src/incidents/schema.ts';
-import { createLogger } from '../src/logger.ts';
 import { createStateStore } from '../src/state/store.ts';
+import { runnerSetup } from './helpers/digest-runner.ts';
 import { makeCatalog, makeIncident } from './helpers/incidents.ts';
-import { memoryStore } from './helpers/memory-store.ts';
 
 const digest: DigestConfig = {
   id: '1',
@@ -52,49 +50,8 @@ function bulk(n: number, prefix = 'b'): Incident[] {
   });
 }
 
-const quiet = createLogger({ level: 'silent' });
-
-function fakeDiscord() {
-  const posted: { channelId: string; message: OutgoingMessage }[] = [];
-  const sender: DigestSender = {
-    async send(channelId, message) {
-      posted.push({ channelId, message });
-      return { id: String(posted.length) };
-    },
-  };
-  return { sender, posted };
-}
-
 /** A runner over a changing catalog, on a clock that moves a minute per update. */
-function setup(initial: Incident[]) {
-  const store = memoryStore();
-  let clock = Date.parse('2026-11-25T06:00:00Z');
-  const now = () => clock;
-  const tracker = new IncidentTracker(store, now);
-  let catalog: Catalog = makeCatalog(initial);
-  const discord = fakeDiscord();
-  const runner = createDigestRunner({
-    store,
-    tracker,
-    catalog: () => catalog,
-    send: discord.sender,
-    logger: quiet,
-    now,
-    sleep: async () => {},
-  });
-  return {
-    store,
-    tracker,
-    discord,
-    runner,
-    catalog: () => catalog,
-    async update(incidents: Incident[]) {
-      clock += 60_000;
-      catalog = makeCatalog(incidents);
-      await tracker.observe(catalog);
-    },
-  };
-}
+const setup = runnerSetup;
 
 /** A later run's selection: the tracker saw `before`, then `after`. */
 async function laterSelection(before: Incident[], after: Incident[], timeline = false) {

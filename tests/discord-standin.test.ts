@@ -2,18 +2,23 @@
  * Smoke test of the local Discord stand-in (tests/discord/standin.ts) with the real discord.js client:
  * login over the stand-in's gateway, slash command → reply, op 7 reconnect, a 429 that is retried,
  * autocomplete, deferred reply + @original edit, button update, and that the stand-in really catches
- * bad bodies (schema, strict unknown keys, mentions) and unknown routes.
+ * bad bodies (schema, strict unknown keys, mentions) and unknown routes. Then, on a second stand-in
+ * with a forum channel and a role allowed to ping: threads on messages, forum posts with tags, the
+ * active threads of a guild, and role mentions.
  */
 import { once } from 'node:events';
 import {
   ApplicationCommandOptionType,
   ButtonStyle,
+  ChannelType,
   Client,
   ComponentType,
   DiscordAPIError,
+  type ForumChannel,
   GatewayIntentBits,
   type Interaction,
   MessageFlags,
+  REST,
   Routes,
   type TextChannel,
 } from 'discord.js';
@@ -319,5 +324,269 @@ describe('discord stand-in with the real discord.js client', () => {
   it('refuses to let a client talk to anything but the stand-in', async () => {
     const { makeRequest } = standinRestOptions(standin);
     await expect(makeRequest?.('https://discord.com/api/v10/users/@me', {})).rejects.toThrow(/refused/);
+  });
+});
+
+describe('discord stand-in: threads, forum posts and role mentions', () => {
+  const ROLE = '1300000000000000001';
+  const OTHER_ROLE = '1300000000000000002';
+  let forum: Standin;
+  let rest: REST;
+  let textId: string;
+  let forumId: string;
+  let dailyTag: string;
+
+  beforeAll(async () => {
+    forum = await startStandin({
+      allowedRoleMentions: [ROLE],
+      guilds: [
+        {
+          name: 'Forum Test',
+          channels: [
+            { name: 'briefings' },
+            {
+              name: 'digests',
+              type: 15,
+              available_tags: [{ name: 'daily' }, { id: '1400000000000000001', name: 'weekly' }],
+            },
+          ],
+          roles: [
+            { id: ROLE, name: 'analysts' },
+            { id: OTHER_ROLE, name: 'everyone-else' },
+          ],
+        },
+      ],
+    });
+    textId = forum.guilds[0]?.channels[0]?.id ?? '';
+    forumId = forum.guilds[0]?.channels[1]?.id ?? '';
+    dailyTag = forum.guilds[0]?.channels[1]?.availableTags?.[0]?.id ?? '';
+    rest = new REST(standinRestOptions(forum)).setToken(forum.token);
+  });
+
+  afterEach(() => {
+    forum.violations.length = 0;
+  });
+
+  afterAll(async () => {
+    await forum?.close();
+  });
+
+  const post = (channelId: string, body: Record<string, unknown>) =>
+    rest.post(Routes.channelMessages(channelId), { body }) as Promise<{
+      id: string;
+      mention_roles: string[];
+    }>;
+  const rejection = async (promise: Promise<unknown>): Promise<DiscordAPIError> => {
+    const error = await promise.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    if (!(error instanceof DiscordAPIError))
+      throw new Error(`expected a DiscordAPIError, got ${String(error)}`);
+    return error;
+  };
+
+  it('serves a forum channel with its tags, to REST and in GUILD_CREATE', async () => {
+    const channel = (await rest.get(Routes.channel(forumId))) as Record<string, unknown>;
+    expect(channel).toMatchObject({
+      id: forumId,
+      type: 15,
+      guild_id: forum.guildId,
+      available_tags: [
+        { id: dailyTag, name: 'daily', moderated: false },
+        { id: '1400000000000000001', name: 'weekly' },
+      ],
+    });
+    expect(dailyTag).toMatch(/^\d+$/);
+    expect(((await rest.get(Routes.channel(textId))) as { type: number }).type).toBe(0);
+
+    const bot = new Client({ intents: [GatewayIntentBits.Guilds], rest: standinRestOptions(forum) });
+    try {
+      const ready = once(bot, 'clientReady');
+      await bot.login(forum.token);
+      await ready;
+      const cached = bot.channels.cache.get(forumId);
+      expect(cached?.type).toBe(ChannelType.GuildForum);
+      expect((cached as ForumChannel).availableTags.map((tag) => tag.name)).toEqual(['daily', 'weekly']);
+    } finally {
+      await bot.destroy();
+    }
+    expect(forum.violations).toEqual([]);
+  });
+
+  it('opens a thread on a message once (160004 on a repeat), and takes messages in it', async () => {
+    const starter = await post(textId, { content: 'Morning briefing', allowed_mentions: { parse: [] } });
+    const thread = (await rest.post(Routes.threads(textId, starter.id), {
+      body: { name: 'Briefing 3 Dec' },
+    })) as Record<string, unknown>;
+    expect(thread).toMatchObject({
+      id: starter.id,
+      type: 11,
+      parent_id: textId,
+      owner_id: forum.botUser.id,
+      guild_id: forum.guildId,
+      name: 'Briefing 3 Dec',
+    });
+
+    const again = await rejection(
+      rest.post(Routes.threads(textId, starter.id), { body: { name: 'Briefing 3 Dec' } }),
+    );
+    expect([again.status, again.code, again.message]).toEqual([
+      400,
+      160004,
+      'A thread has already been created for this message',
+    ]);
+
+    const page = { content: 'page 2', allowed_mentions: { parse: [] }, nonce: 'run.1', enforce_nonce: true };
+    const first = await post(starter.id, page);
+    const second = await post(starter.id, page); // enforce_nonce: the same message
+    expect(second.id).toBe(first.id);
+    expect(forum.messagesIn(starter.id).map((record) => record.message.content)).toEqual(['page 2']);
+    expect(forum.threads.find((t) => t.id === starter.id)).toMatchObject({
+      parent_id: textId,
+      origin: 'message',
+      applied_tags: [],
+      message_ids: [first.id],
+    });
+    // The starter stays in the channel, marked as having a thread.
+    const parent = forum.messagesIn(textId).find((record) => record.message.id === starter.id);
+    expect((parent?.message.flags ?? 0) & MessageFlags.HasThread).toBe(MessageFlags.HasThread);
+    expect(((await rest.get(Routes.channel(starter.id))) as { type: number }).type).toBe(11);
+
+    // No thread on a missing message, in a forum, or in a thread.
+    expect((await rejection(rest.post(Routes.threads(textId, '1'), { body: { name: 'x' } }))).code).toBe(
+      10008,
+    );
+    expect(
+      (await rejection(rest.post(Routes.threads(starter.id, first.id), { body: { name: 'x' } }))).code,
+    ).toBe(50024);
+    expect(forum.violations).toEqual([]);
+
+    // The body is checked against the spec: a name is required.
+    expect(
+      (await rejection(rest.post(Routes.threads(textId, first.id), { body: { title: 'x' } }))).status,
+    ).toBe(400);
+    expect(forum.violations.map((v) => v.kind)).toEqual(['schema', 'schema']);
+  });
+
+  it('creates a forum post with tags and its first message (multipart), and checks the tags', async () => {
+    const created = (await rest.post(Routes.threads(forumId), {
+      body: {
+        name: 'Daily digest — 3 Dec',
+        applied_tags: [dailyTag],
+        message: {
+          content: 'Three new incidents',
+          embeds: [{ title: 'Aleppo', image: { url: 'attachment://chart.png' } }],
+          allowed_mentions: { parse: [] },
+          attachments: [{ id: '0', filename: 'chart.png', description: 'Incidents per day' }],
+        },
+      },
+      files: [{ key: 'files[0]', name: 'chart.png', data: Buffer.from([0x89, 0x50, 0x4e, 0x47]) }],
+    })) as { id: string; type: number; parent_id: string; applied_tags: string[]; message: { id: string } };
+    expect(created).toMatchObject({
+      type: 11,
+      parent_id: forumId,
+      applied_tags: [dailyTag],
+      name: 'Daily digest — 3 Dec',
+    });
+    expect(created.message.id).toBe(created.id);
+    const request = forum.requests.find((r) => r.route === '/channels/:channelId/threads');
+    expect(request?.files).toEqual(['chart.png']);
+    const [starter] = forum.messagesIn(created.id);
+    expect(starter?.message).toMatchObject({
+      id: created.id,
+      channel_id: created.id,
+      content: 'Three new incidents',
+      attachments: [{ filename: 'chart.png', description: 'Incidents per day' }],
+    });
+    expect(forum.threads.find((t) => t.id === created.id)).toMatchObject({
+      origin: 'post',
+      parent_id: forumId,
+      owner_id: forum.botUser.id,
+      applied_tags: [dailyTag],
+      message_ids: [created.id],
+    });
+    // Later pages go into the post like into any channel.
+    await post(created.id, { content: 'page 2', allowed_mentions: { parse: [] } });
+    expect(forum.messagesIn(created.id)).toHaveLength(2);
+    expect(forum.violations).toEqual([]);
+
+    const unknownTag = await rejection(
+      rest.post(Routes.threads(forumId), {
+        body: { name: 'x', applied_tags: ['1'], message: { content: 'x', allowed_mentions: { parse: [] } } },
+      }),
+    );
+    expect([unknownTag.status, unknownTag.code]).toEqual([400, 50035]);
+    const inText = await rejection(
+      rest.post(Routes.threads(textId), {
+        body: { name: 'x', message: { content: 'x', allowed_mentions: { parse: [] } } },
+      }),
+    );
+    expect([inText.status, inText.code]).toEqual([400, 50024]);
+    const intoForum = await rejection(post(forumId, { content: 'x', allowed_mentions: { parse: [] } }));
+    expect([intoForum.status, intoForum.code]).toEqual([400, 50008]);
+    expect(forum.violations).toEqual([]);
+
+    // The post's message must mention nobody either.
+    await rest.post(Routes.threads(forumId), { body: { name: 'loud', message: { content: 'hi' } } });
+    expect(forum.violations.map((v) => [v.kind, v.message])).toEqual([
+      ['mentions', 'allowed_mentions is missing (it must be { parse: [] })'],
+    ]);
+  });
+
+  it('lists the active threads of a guild', async () => {
+    const active = (await rest.get(Routes.guildActiveThreads(forum.guildId))) as {
+      threads: Array<{ id: string; parent_id: string; owner_id: string; name: string }>;
+      members: unknown[];
+    };
+    expect(active.members).toEqual([]);
+    expect(active.threads.map((t) => t.id)).toEqual(forum.threads.map((t) => t.id));
+    expect(active.threads.map((t) => t.name)).toContain('Daily digest — 3 Dec');
+    expect(active.threads.every((t) => t.owner_id === forum.botUser.id)).toBe(true);
+    expect((await rejection(rest.get(Routes.guildActiveThreads('1')))).code).toBe(10004);
+  });
+
+  it('lets a message ping only the roles allowed, and records which roles it pinged', async () => {
+    const pinged = await post(textId, {
+      content: `<@&${ROLE}> new incidents`,
+      allowed_mentions: { parse: [], roles: [ROLE] },
+    });
+    expect(pinged.mention_roles).toEqual([ROLE]);
+    expect(forum.messagesIn(textId).at(-1)?.message.mention_roles).toEqual([ROLE]);
+    // Mentioned but not allowed to ping: no ping. Allowed but not mentioned: no ping either.
+    expect(
+      (await post(textId, { content: `<@&${ROLE}>`, allowed_mentions: { parse: [] } })).mention_roles,
+    ).toEqual([]);
+    expect(
+      (await post(textId, { content: 'quiet', allowed_mentions: { parse: [], roles: [ROLE] } }))
+        .mention_roles,
+    ).toEqual([]);
+    // In a forum post's first message too.
+    const created = (await rest.post(Routes.threads(forumId), {
+      body: {
+        name: 'pinged post',
+        message: { content: `<@&${ROLE}>`, allowed_mentions: { parse: [], roles: [ROLE] } },
+      },
+    })) as { message: { mention_roles: string[] } };
+    expect(created.message.mention_roles).toEqual([ROLE]);
+    expect(forum.violations).toEqual([]);
+
+    const bad: Array<Record<string, unknown>> = [
+      { content: 'x', allowed_mentions: { parse: [], roles: [OTHER_ROLE] } },
+      { content: `<@&${OTHER_ROLE}>`, allowed_mentions: { parse: [], roles: [ROLE] } },
+      { content: 'x', allowed_mentions: { parse: ['roles'] } },
+      { content: 'x', allowed_mentions: { parse: [], users: [forum.user.id] } },
+      { content: 'x', allowed_mentions: { parse: [], roles: [ROLE], replied_user: true } },
+    ];
+    for (const body of bad) await post(textId, body);
+    expect(forum.violations.map((v) => v.kind)).toEqual(bad.map(() => 'mentions'));
+  });
+
+  it('without allowedRoleMentions, any role in allowed_mentions is a violation', async () => {
+    await client.rest.post(Routes.channelMessages(standin.channelId), {
+      body: { content: `<@&${ROLE}>`, allowed_mentions: { parse: [], roles: [ROLE] } },
+    });
+    expect(standin.violations.map((v) => v.message)).toEqual(['allowed_mentions.roles must be empty']);
+    standin.violations.length = 0;
   });
 });

@@ -56,11 +56,30 @@ export interface DigestSelection {
    * when a timeline was asked for (the chart).
    */
   summary?: DigestSummary;
+  /** What else the run considered, for the delivery record (later runs only; at most AUDIT_LIST each). */
+  audit?: SelectionAudit;
 }
+
+/** Candidates a later run considered and did not show, listed up to AUDIT_LIST each, all counted. */
+export interface SelectionAudit {
+  /** Left out by the filter: rowids (the record asks which filter kinds, in one query). */
+  filtered: { id: string; rowid: number }[];
+  filteredCount: number;
+  /** Re-saved without a change digests show. */
+  heldBack: string[];
+  heldBackCount: number;
+  /** Due but beyond the shown items: counted in the summary. */
+  summarized: string[];
+}
+
+/** Ids listed per kind in a run's audit: the delivery record lists at most 500 incidents a run. */
+export const AUDIT_LIST = 500;
 
 export interface SelectOptions {
   /** Count the due incidents per day, week or month and country too (DIGEST_<n>_CHART). */
   timeline?: boolean;
+  /** New incidents only, no updates (alerts). */
+  onlyNew?: boolean;
 }
 
 type CandidateRow = { rowid: number; id: string; country_key: string; sort_date: string; start_date: string };
@@ -84,6 +103,13 @@ export function selectDigestItems(
   const compiled = compileDigestFilter(catalog, isCountryList(filter) ? { countries: filter } : filter);
   if (cursor === undefined) return firstDigestItems(catalog, compiled, options);
   let due: { row: CandidateRow; record: SeenRecord; kind: 'new' | 'updated' }[] = [];
+  const audit: SelectionAudit = {
+    filtered: [],
+    filteredCount: 0,
+    heldBack: [],
+    heldBackCount: 0,
+    summarized: [],
+  };
   const select = catalog.statement<[string], CandidateRow>(
     'SELECT rowid, id, country_key, sort_date, start_date FROM incidents WHERE id = ?',
   );
@@ -99,9 +125,15 @@ export function selectDigestItems(
       due.push({ row, record, kind: 'new' });
       continue;
     }
+    if (options.onlyNew) continue;
     const seenThen = lastSeenBy(record.versions, cursor);
     const seenNow = lastSeenBy(record.versions, asOf);
-    if (!seenThen || !seenNow || seenThen.facets.hash === seenNow.facets.hash) continue;
+    if (!seenThen || !seenNow) continue;
+    if (seenThen.facets.hash === seenNow.facets.hash) {
+      if (audit.heldBack.length < AUDIT_LIST) audit.heldBack.push(id);
+      audit.heldBackCount++;
+      continue;
+    }
     due.push({ row, record, kind: 'updated' });
   }
   if (!compiled.empty && due.length > 0) {
@@ -115,6 +147,9 @@ export function selectDigestItems(
         .pluck()
         .all(JSON.stringify(due.map((d) => d.row.rowid)), ...scope.params) as number[],
     );
+    const out = due.filter((d) => !passing.has(d.row.rowid));
+    audit.filteredCount = out.length;
+    audit.filtered = out.slice(0, AUDIT_LIST).map((d) => ({ id: d.row.id, rowid: d.row.rowid }));
     due = due.filter((d) => passing.has(d.row.rowid));
   }
   due.sort((a, b) => compareNewestRows(a.row, b.row));
@@ -132,7 +167,8 @@ export function selectDigestItems(
     });
   }
   const fresh = due.filter((d) => d.kind === 'new').length;
-  const selection: DigestSelection = { items, total: due.length, fresh, updated: due.length - fresh };
+  audit.summarized = due.slice(items.length, items.length + AUDIT_LIST).map((d) => d.row.id);
+  const selection: DigestSelection = { items, total: due.length, fresh, updated: due.length - fresh, audit };
   if (due.length <= items.length && !options.timeline) return selection;
   // Counted over every due row by rowid in SQL; only the deadliest few are read whole.
   const summary = summarizeDue(catalog, rowidScope(due.map((d) => d.row.rowid)), {

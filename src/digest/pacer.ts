@@ -62,10 +62,26 @@ export function pacedSender(sender: DigestSender, options: PacerOptions): Digest
     queue = mine.catch(() => undefined);
     return mine;
   };
+  // Threads and forum posts take their point like posts. The channel look-up does not: the sender asks
+  // Discord once per channel and process, and answers from its cache after that.
+  const paced = <A extends unknown[], R>(call: ((...args: A) => Promise<R>) | undefined) =>
+    call
+      ? async (...args: A): Promise<R> => {
+          await turn();
+          return call.apply(sender, args);
+        }
+      : undefined;
+  const optional = {
+    startThread: paced(sender.startThread),
+    createPost: paced(sender.createPost),
+    findPost: paced(sender.findPost),
+  };
   return {
     async send(channelId, message) {
       await turn();
       return sender.send(channelId, message);
     },
+    ...(sender.channel ? { channel: sender.channel.bind(sender) } : {}),
+    ...Object.fromEntries(Object.entries(optional).filter(([, call]) => call !== undefined)),
   };
 }

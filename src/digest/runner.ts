@@ -7,15 +7,29 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { withDigestChart } from '../charts/digest-chart.ts';
 import type { DigestConfig } from '../config.ts';
+import { DEFAULT_ALERT_CAP } from '../config.ts';
 import type { Catalog } from '../incidents/catalog.ts';
 import type { Logger } from '../logger.ts';
 import type { Answer } from '../render/answer.ts';
 import type { MessagePayload } from '../render/discord.ts';
+import { previewSection } from '../render/present-delivery.ts';
 import { localLeases } from '../state/leases.ts';
 import type { StateStore } from '../state/store.ts';
-import { composeDigest, selectDigestItems } from './compose.ts';
+import {
+  type AlertChannelState,
+  alertAnswer,
+  alertChannelKey,
+  alertChannelLease,
+  heldAnswer,
+  planAlerts,
+} from './alerts.ts';
+import { type RunTrace, runRecordOf, type ShownIncident, shownIn } from './audit.ts';
+import { composeDigest, DIGEST_CAPS, selectDigestItems } from './compose.ts';
+import { filterKindsRejecting } from './explain.ts';
 import { digestFilter } from './filters.ts';
 import { createLeaseKeeper, type HeldLease, type LeaseKeeper, LeaseLostError } from './lease.ts';
+import { digestMessages, type RunTarget, runTarget } from './outgoing.ts';
+import { createDeliveryRecord } from './record.ts';
 import type { IncidentTracker } from './tracker.ts';
 
 export type OutgoingMessage = MessagePayload & { nonce: string; enforce_nonce: true };
@@ -23,7 +37,47 @@ export type OutgoingMessage = MessagePayload & { nonce: string; enforce_nonce: t
 export interface DigestSender {
   /** Posts one message; resolves once Discord accepted it. Throws DeliveryError. */
   send(channelId: string, message: OutgoingMessage): Promise<{ id: string }>;
+  /**
+   * What the channel is (Discord's channel type, its server, a forum's tags), asked once per process and
+   * channel. Absent on senders that only post (tests, the offline preview): every channel is a text one.
+   */
+  channel?(channelId: string): Promise<ChannelInfo>;
+  /**
+   * Opens a thread on message `messageId` of text channel `channelId`, named `name`. Idempotent: a
+   * message has at most one thread and its id is the message's, so a repeat (Discord answers 400, code
+   * 160004) resolves with that same id. Throws DeliveryError.
+   */
+  startThread?(channelId: string, messageId: string, name: string): Promise<{ id: string }>;
+  /**
+   * Creates a post (a thread with its first message) in forum channel `channelId`. Discord takes no nonce
+   * here, so a caller that may have created it before (a resumed run) asks `findPost` first.
+   * Throws DeliveryError.
+   */
+  createPost?(channelId: string, post: ForumPost): Promise<{ id: string; messageId: string }>;
+  /**
+   * The active post in forum `channelId` named exactly `name` that this bot created, if any: how a
+   * resumed run finds the post it made before it stopped.
+   */
+  findPost?(channelId: string, guildId: string, name: string): Promise<{ id: string } | undefined>;
 }
+
+export interface ChannelInfo {
+  /** Discord's channel type: 0 text, 5 announcement, 15 forum, 16 media, 11/12 threads… */
+  type: number;
+  guildId?: string;
+  /** A forum's available tags. */
+  tags: { id: string; name: string }[];
+}
+
+export interface ForumPost {
+  name: string;
+  /** Tag ids (ChannelInfo.tags). */
+  appliedTags: string[];
+  message: MessagePayload;
+}
+
+/** Discord's channel types a digest posts to as forum posts (GUILD_FORUM, GUILD_MEDIA). */
+export const FORUM_TYPES: ReadonlySet<number> = new Set([15, 16]);
 
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
@@ -49,12 +103,19 @@ export interface PendingRun {
   /** The process posting it and its lease's fencing token (absent in runs saved by earlier versions). */
   owner?: string;
   token?: number;
+  /** Where it posts (outgoing.ts); absent: the channel itself, as runs saved by earlier versions did. */
+  target?: RunTarget;
+  /** The cursor it started from (none: the channel's first run), and the channel's server (for links). */
+  since?: number;
+  guildId?: string;
+  /** The incidents it shows, for the delivery record (absent in runs saved by earlier versions). */
+  shown?: ShownIncident[];
 }
 
 export interface RunOutcome {
   at: number;
   scheduledFor: number | undefined;
-  reason: 'scheduled' | 'catch-up' | 'resume' | 'manual';
+  reason: 'scheduled' | 'catch-up' | 'resume' | 'manual' | 'alert';
   outcome: 'posted' | 'empty' | 'failed' | 'busy';
   messages: number;
   incidents: number;
@@ -118,7 +179,12 @@ export function runIdFor(
     reason: RunOutcome['reason'];
   },
 ): string {
-  const slot = run.reason === 'manual' ? `manual:${randomUUID()}` : String(run.scheduledFor ?? 'unscheduled');
+  // A manual run, and an alert run (its summary of held matches may go out from the same cursor twice),
+  // is never composed twice by two processes (the lease): a random id.
+  const slot =
+    run.reason === 'manual' || run.reason === 'alert'
+      ? `${run.reason}:${randomUUID()}`
+      : String(run.scheduledFor ?? 'unscheduled');
   return createHash('sha1')
     .update(`${digest.id}:${digest.channelId}:${slot}:${run.since ?? 'first'}:${run.after ?? ''}`)
     .digest('base64url')
@@ -132,6 +198,7 @@ export function createDigestRunner(options: RunnerOptions) {
   const attempts = options.attempts ?? 5;
   const backoffMs = options.backoffMs ?? 1000;
   const leases = options.leases ?? createLeaseKeeper({ backend: store.leases ?? localLeases(store), logger });
+  const record = createDeliveryRecord(store, { now });
   const running = new Map<string, Promise<RunOutcome>>();
   let stopping = false;
   let signalStop = () => {};
@@ -185,34 +252,49 @@ export function createDigestRunner(options: RunnerOptions) {
   async function select(catalog: Catalog, digest: DigestConfig, since: number | undefined, asOf: number) {
     const changed = since === undefined ? [] : await tracker.changedSince(since, asOf);
     const records = await tracker.records(changed);
-    const timeline = { timeline: digest.chart === true };
+    const how = { timeline: digest.chart === true, onlyNew: digest.mode === 'alert' };
     const filter = digestFilter(digest);
-    const selection = selectDigestItems(catalog, records, since, asOf, filter, changed, timeline);
+    const selection = selectDigestItems(catalog, records, since, asOf, filter, changed, how);
     return withDigestChart(selection, digest, (err) =>
       logger.warn({ digest: digest.id, err }, 'digest chart not drawn'),
     );
   }
 
-  /** What the next run would post now, without posting or changing any state. */
+  /**
+   * What the next run would post now, without posting or changing any state, with a section saying why
+   * each incident it considered is in or out.
+   */
   async function preview(digest: DigestConfig): Promise<Answer | undefined> {
     const { cursor, pending } = await state(digest);
     const since = pending?.asOf ?? cursor;
     const asOf = tracker.lastObservedAt;
-    const selection = await select(options.catalog(), digest, since, asOf);
-    return composeDigest({ ...digest, ...selection, since, asOf, whenEmpty: 'post' })?.answer;
+    const catalog = options.catalog();
+    const selection = await select(catalog, digest, since, asOf);
+    const answer = composeDigest({ ...digest, ...selection, since, asOf, whenEmpty: 'post' })?.answer;
+    if (!answer || !selection.audit) return answer;
+    const trace: RunTrace = {};
+    traceSelection(catalog, digest, selection, trace);
+    const audit = {
+      shown: selection.items.length,
+      summarized: selection.total - selection.items.length,
+      filtered: trace.filtered ?? [],
+      filteredCount: trace.filteredCount ?? 0,
+      heldBack: trace.heldBack ?? [],
+      heldBackCount: trace.heldBackCount ?? 0,
+    };
+    return { ...answer, sections: [...answer.sections, previewSection(digest, audit)] };
   }
 
-  async function postWithRetry(
-    digest: DigestConfig,
-    message: OutgoingMessage,
-    lease: HeldLease,
-  ): Promise<string> {
+  /**
+   * One Discord call of a run (a post, a thread, a forum post), retried with backoff on transient
+   * failures. Before each try the lease is confirmed: another process may own the run by now (this one
+   * stalled, or lost the store), and then it posts, not this one. One store round trip per call.
+   */
+  async function withRetry<T>(digest: DigestConfig, lease: HeldLease, call: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      // Another process may own the run by now (this one stalled, or lost the store): it posts, not
-      // this one. One store round trip per post, against Discord's own.
       await lease.confirm();
       try {
-        return (await options.send.send(digest.channelId, message)).id;
+        return await call();
       } catch (error) {
         const failure =
           error instanceof DeliveryError
@@ -234,6 +316,63 @@ export function createDigestRunner(options: RunnerOptions) {
         if (stopping) throw new ShuttingDown();
       }
     }
+  }
+
+  /** The sender's optional part, or an error naming what this sender cannot do. */
+  function able<K extends 'startThread' | 'createPost' | 'findPost'>(name: K): NonNullable<DigestSender[K]> {
+    const method = options.send[name];
+    if (!method) throw new DeliveryError(`this sender cannot ${name}`, true);
+    return method.bind(options.send) as NonNullable<DigestSender[K]>;
+  }
+
+  /**
+   * Posts message `index` of `pending` where its target says, and returns its id. A forum run's first
+   * message makes the post (Discord takes no nonce there: a retry or a resumed run looks for the post it
+   * may have made first); a thread run's later messages go into the thread opened on its first.
+   */
+  async function postMessage(
+    digest: DigestConfig,
+    pending: PendingRun,
+    index: number,
+    lease: HeldLease,
+  ): Promise<string> {
+    const message = pending.messages[index] as MessagePayload;
+    const target = pending.target ?? { kind: 'channel' as const };
+    const save = () => lease.write([{ key: digestKey(digest, 'pending'), value: pending }]);
+    if (target.kind === 'forum' && index === 0) {
+      return withRetry(digest, lease, async () => {
+        if (target.tried && target.guildId) {
+          const found = await able('findPost')(digest.channelId, target.guildId, target.name);
+          if (found) {
+            target.threadId = found.id;
+            return found.id;
+          }
+        }
+        target.tried = true;
+        await save();
+        const post = await able('createPost')(digest.channelId, {
+          name: target.name,
+          appliedTags: target.tags,
+          message,
+        });
+        target.threadId = post.id;
+        return post.messageId;
+      });
+    }
+    if (target.kind === 'thread' && index > 0 && target.threadId === undefined) {
+      const first = pending.sent[0];
+      if (first) {
+        const thread = await withRetry(digest, lease, () =>
+          able('startThread')(digest.channelId, first, target.name),
+        );
+        target.threadId = thread.id;
+        await save();
+      }
+    }
+    const channelId =
+      (target.kind !== 'channel' && index > 0 ? target.threadId : undefined) ?? digest.channelId;
+    const outgoing: OutgoingMessage = { ...message, nonce: `${pending.runId}.${index}`, enforce_nonce: true };
+    return withRetry(digest, lease, async () => (await options.send.send(channelId, outgoing)).id);
   }
 
   /** The cursor and the record of the latest finished slot, as one fenced write. */
@@ -266,18 +405,150 @@ export function createDigestRunner(options: RunnerOptions) {
       pending.token = lease.token;
       await lease.write([{ key: digestKey(digest, 'pending'), value: pending }]);
     }
-    for (const [index, message] of pending.messages.entries()) {
+    for (const index of pending.messages.keys()) {
       if (pending.sent[index]) continue;
       if (stopping) throw new ShuttingDown();
-      const id = await postWithRetry(
-        digest,
-        { ...message, nonce: `${pending.runId}.${index}`, enforce_nonce: true },
-        lease,
-      );
-      pending.sent[index] = id;
+      pending.sent[index] = await postMessage(digest, pending, index, lease);
       await lease.write([{ key: digestKey(digest, 'pending'), value: pending }]);
     }
+    // A one-message thread run still opens its thread (and a resumed one whose first message went out).
+    const target = pending.target;
+    if (target?.kind === 'thread' && target.threadId === undefined && pending.sent[0]) {
+      const first = pending.sent[0];
+      target.threadId = (
+        await withRetry(digest, lease, () => able('startThread')(digest.channelId, first, target.name))
+      ).id;
+    }
     await finish(digest, lease, pending.asOf, pending.scheduledFor, true);
+  }
+
+  /** Where a run made now posts, and the channel's server: asked once per process (the sender caches it). */
+  async function targetFor(
+    digest: DigestConfig,
+    asOf: number,
+  ): Promise<{ target: RunTarget; guildId?: string }> {
+    const channel = options.send.channel ? await options.send.channel(digest.channelId) : undefined;
+    const target = runTarget(digest, channel, asOf, (missing) =>
+      logger.warn(
+        {
+          digest: digest.id,
+          channelId: digest.channelId,
+          missing,
+          available: channel?.tags.map((t) => t.name),
+        },
+        'the forum has no tag of these names (DIGEST_<n>_FORUM_TAGS); posting without them',
+      ),
+    );
+    return { target, ...(channel?.guildId ? { guildId: channel.guildId } : {}) };
+  }
+
+  /** The filtered, held-back and summarised candidates of a selection, in the trace, with their filter kinds. */
+  function traceSelection(
+    catalog: Catalog,
+    digest: DigestConfig,
+    selection: Awaited<ReturnType<typeof select>>,
+    trace: RunTrace,
+  ): void {
+    const { audit } = selection;
+    if (!audit) return;
+    const kinds = filterKindsRejecting(
+      catalog,
+      digest,
+      audit.filtered.map((f) => f.rowid),
+    );
+    trace.filtered = audit.filtered.map((f) => ({ id: f.id, kinds: kinds.get(f.rowid) ?? [] }));
+    trace.filteredCount = audit.filteredCount;
+    trace.heldBack = audit.heldBack;
+    trace.heldBackCount = audit.heldBackCount;
+    if (digest.mode !== 'alert') {
+      trace.summarized = audit.summarized;
+      trace.summarizedCount = selection.total - selection.items.length;
+    }
+  }
+
+  /** Keeps a run in the delivery record, fenced by its lease; a record that cannot be kept is only logged. */
+  async function keep(
+    digest: DigestConfig,
+    lease: HeldLease,
+    result: RunOutcome,
+    trace: RunTrace,
+  ): Promise<void> {
+    const run = runRecordOf(result, trace, digest, tracker.lastObservedAt);
+    if (!run) return;
+    await record
+      .add(digest, run, (entries, deletes) => lease.write(entries, deletes))
+      .catch((error: unknown) => {
+        logger.warn(
+          { digest: digest.id, err: error instanceof Error ? error.message : String(error) },
+          'could not keep the digest run in the delivery record',
+        );
+      });
+  }
+
+  /**
+   * An alert run over (since, asOf]: each new matching incident its own message, under the channel's
+   * hourly cap (alerts.ts), the rest held for a summary. The channel's count is planned and saved under
+   * its own lease (alert digests sharing a channel share the cap) before the run is saved as pending, so
+   * a crash in between over-counts the hour and never posts twice. An alert's first run posts nothing:
+   * it starts the alert from now, not from the archive.
+   */
+  async function alertRun(
+    digest: DigestConfig,
+    lease: HeldLease,
+    catalog: Catalog,
+    since: number | undefined,
+    asOf: number,
+    resumed: string | undefined,
+    trace: RunTrace,
+  ): Promise<Pick<RunOutcome, 'outcome' | 'messages' | 'incidents'>> {
+    const selection = since === undefined ? undefined : await select(catalog, digest, since, asOf);
+    if (selection) traceSelection(catalog, digest, selection, trace);
+    const planned = await leases.exclusive(alertChannelLease(digest.channelId), async () => {
+      if (!selection) return undefined;
+      const key = alertChannelKey(digest.channelId);
+      const state = await store.get<AlertChannelState>(key);
+      const unlisted = selection.items.length < selection.total ? (selection.summary?.hidden ?? []) : [];
+      const at = now();
+      const plan = planAlerts(state, selection.items, digest.alertCap ?? DEFAULT_ALERT_CAP, at, unlisted);
+      if (plan.post.length === 0 && !plan.summary && plan.held.length === 0 && unlisted.length === 0)
+        return { plan, at };
+      await store.set(key, plan.next);
+      return { plan, at };
+    });
+    if (planned) {
+      trace.overCap = planned.plan.held.map((item) => item.incident.id);
+      // Every new match not alerted is over the cap, listed or not.
+      trace.overCapCount = (selection?.total ?? 0) - planned.plan.post.length;
+    }
+    const answers = planned
+      ? [
+          ...planned.plan.post.map((item) => alertAnswer(digest, item)),
+          ...(planned.plan.summary ? [heldAnswer(digest, planned.plan.summary, planned.at)] : []),
+        ]
+      : [];
+    if (answers.length === 0) {
+      await finish(digest, lease, since === undefined || asOf > since ? asOf : since, undefined, false);
+      return { outcome: 'empty', messages: 0, incidents: 0 };
+    }
+    // Each alert pings the digest's role, if it has one: an alert is news to act on.
+    const messages = answers.flatMap((answer) => digestMessages(digest, answer, 1));
+    const run: PendingRun = {
+      runId: runIdFor(digest, { scheduledFor: undefined, since, after: resumed, reason: 'alert' }),
+      asOf,
+      scheduledFor: undefined,
+      messages,
+      sent: messages.map(() => null),
+      createdAt: now(),
+      owner: lease.owner,
+      token: lease.token,
+      ...(await targetFor(digest, asOf)),
+      ...(since === undefined ? {} : { since }),
+      shown: shownIn(messages, planned?.plan.post ?? []),
+    };
+    trace.pending = run;
+    await lease.write([{ key: digestKey(digest, 'pending'), value: run }]);
+    await deliver(digest, run, lease);
+    return { outcome: 'posted', messages: messages.length, incidents: planned?.plan.post.length ?? 0 };
   }
 
   async function runOnce(
@@ -285,6 +556,7 @@ export function createDigestRunner(options: RunnerOptions) {
     scheduledFor: number | undefined,
     reason: RunOutcome['reason'],
     lease: HeldLease,
+    trace: RunTrace,
   ): Promise<RunOutcome | undefined> {
     const outcome = (partial: Omit<RunOutcome, 'at' | 'scheduledFor' | 'reason'>): RunOutcome => ({
       at: now(),
@@ -307,6 +579,7 @@ export function createDigestRunner(options: RunnerOptions) {
           { digest: digest.id, runId: pending.runId, previousOwner: pending.owner, fence: lease.token },
           'resuming an unfinished digest run',
         );
+        trace.pending = pending;
         await deliver(digest, pending, lease);
         posted += pending.messages.length;
         since = pending.asOf;
@@ -318,6 +591,17 @@ export function createDigestRunner(options: RunnerOptions) {
           pending.scheduledFor >= scheduledFor
         )
           return outcome({ outcome: 'posted', messages: posted, incidents: 0 });
+        // The resumed run is a record of its own; the run composed next gets a fresh trace.
+        await keep(
+          digest,
+          lease,
+          {
+            ...outcome({ outcome: 'posted', messages: posted, incidents: pending.shown?.length ?? 0 }),
+            reason: 'resume',
+          },
+          { pending },
+        );
+        delete trace.pending;
       }
       // Note the current data (cheap when nothing changed); this also saves changes an outage held back.
       let catalog = options.catalog();
@@ -330,23 +614,33 @@ export function createDigestRunner(options: RunnerOptions) {
           catalog = options.catalog();
         }
       }
+      if (digest.mode === 'alert') {
+        const alerted = await alertRun(digest, lease, catalog, since, asOf, resumed, trace);
+        return outcome({ ...alerted, messages: posted + alerted.messages });
+      }
       const selection = await select(catalog, digest, since, asOf);
+      traceSelection(catalog, digest, selection, trace);
       const composed = composeDigest({ ...digest, ...selection, since, asOf });
       if (!composed) {
         await finish(digest, lease, since === undefined || asOf > since ? asOf : since, scheduledFor, false);
         return outcome({ outcome: posted > 0 ? 'posted' : 'empty', messages: posted, incidents: 0 });
       }
       incidents = selection.total;
+      const messages = digestMessages(digest, composed.answer, DIGEST_CAPS.messages, composed.messages);
       const run: PendingRun = {
         runId: runIdFor(digest, { scheduledFor, since, after: resumed, reason }),
         asOf,
         scheduledFor,
-        messages: composed.messages,
-        sent: composed.messages.map(() => null),
+        messages,
+        sent: messages.map(() => null),
         createdAt: now(),
         owner: lease.owner,
         token: lease.token,
+        ...(await targetFor(digest, asOf)),
+        ...(since === undefined ? {} : { since }),
+        shown: shownIn(messages, selection.items),
       };
+      trace.pending = run;
       await lease.write([{ key: digestKey(digest, 'pending'), value: run }]);
       await deliver(digest, run, lease);
       posted += run.messages.length;
@@ -360,6 +654,7 @@ export function createDigestRunner(options: RunnerOptions) {
         );
         return undefined;
       }
+      if (error instanceof DeliveryError) trace.failure = error;
       const permanent = error instanceof DeliveryError && error.permanent;
       const message = error instanceof Error ? error.message : String(error);
       logger.error(
@@ -400,8 +695,10 @@ export function createDigestRunner(options: RunnerOptions) {
       });
       if (!lease) return skipped();
       try {
-        const result = await runOnce(digest, scheduledFor, reason, lease);
+        const trace: RunTrace = {};
+        const result = await runOnce(digest, scheduledFor, reason, lease, trace);
         if (!result) return skipped();
+        await keep(digest, lease, result, trace);
         await lease.write([{ key: digestKey(digest, 'last'), value: result }]).catch((error: unknown) => {
           logger.warn(
             { digest: digest.id, err: error instanceof Error ? error.message : String(error) },
@@ -449,7 +746,7 @@ export function createDigestRunner(options: RunnerOptions) {
     await leases.stop();
   }
 
-  return { run, preview, state, stop, observe };
+  return { run, preview, state, stop, observe, record };
 }
 
 class ShuttingDown extends Error {

@@ -16,7 +16,11 @@ import { truncate } from './truncate.ts';
 export interface MessagePayload {
   content?: string;
   embeds: APIEmbed[];
-  allowed_mentions: { parse: [] };
+  /**
+   * Nobody, always: `roles` is set only on a digest's first message when its admin opted in to pinging
+   * that one role (DIGEST_<n>_MENTION_ROLE).
+   */
+  allowed_mentions: { parse: []; roles?: string[] };
   flags?: number;
   /** Files to upload with this page (the first page only); embeds show them as `attachment://name`. */
   attachments?: Attachment[];
@@ -56,13 +60,9 @@ export function toDiscordPages(answer: Answer, options: PageOptions = {}): Messa
   // Alt text is shown as written, like a footer: mentions neutralised, never Markdown-escaped.
   const names = new Map<string, string>();
   const files = (answer.attachments ?? []).map((file): Attachment => {
-    const name = toFileName(file.name);
-    names.set(file.name, name);
-    return {
-      ...file,
-      name,
-      description: truncate(toPlainText(file.description), ATTACHMENT_DESCRIPTION_MAX),
-    };
+    const sent = outgoingFile(file);
+    names.set(file.name, sent.name);
+    return sent;
   });
   // Sections are fitted lazily, page by page, so a long answer (every casualty claim of a large
   // dataset) does not escape and measure thousands of entries that could never be shown.
@@ -89,6 +89,15 @@ export function toDiscordPages(answer: Answer, options: PageOptions = {}): Messa
   if (files.length > 0) first.attachments = files;
   if (answer.ephemeral) for (const payload of payloads) payload.flags = EPHEMERAL_FLAG;
   return payloads;
+}
+
+/** An answer's file as sent: a safe file name, its alt text shown as written (mentions neutralised), cut to fit. */
+export function outgoingFile(file: Attachment): Attachment {
+  return {
+    ...file,
+    name: toFileName(file.name),
+    description: truncate(toPlainText(file.description), ATTACHMENT_DESCRIPTION_MAX),
+  };
 }
 
 /**

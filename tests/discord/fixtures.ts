@@ -4,13 +4,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  type APIGuildForumChannel,
+  type APIGuildMediaChannel,
   type APIGuildMember,
   type APIGuildTextChannel,
   type APIMessage,
+  type APIPublicThreadChannel,
   type APIRole,
   type APIUser,
   type ChannelFlags,
   ChannelType,
+  ForumLayoutType,
   type GatewayGuildCreateDispatchData,
   GuildDefaultMessageNotifications,
   GuildExplicitContentFilter,
@@ -24,6 +28,8 @@ import {
   MessageType,
   PermissionFlagsBits,
   type RoleFlags,
+  SortOrderType,
+  ThreadAutoArchiveDuration,
   type UserFlags,
 } from 'discord.js';
 
@@ -108,10 +114,39 @@ export function makeMember(
   } satisfies APIGuildMember & { permissions: string };
 }
 
+/** The channel types a stand-in guild can have: text, forum, media. */
+export type StandinChannelType = ChannelType.GuildText | ChannelType.GuildForum | ChannelType.GuildMedia;
+
 export interface StandinChannel {
   id: string;
   name: string;
   guildId: string;
+  /** Discord's channel type. Default 0 (text); 15 forum and 16 media take posts, not messages. */
+  type?: StandinChannelType;
+  /** A forum's (or media channel's) tags. */
+  availableTags?: { id: string; name: string }[];
+}
+
+/** A forum or media channel: one that holds only posts (threads), no messages of its own. */
+export const isForumLike = (channel: StandinChannel): boolean =>
+  channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildMedia;
+
+/**
+ * A thread the bot created: started on a message of a text channel (`origin: 'message'`, its id is the
+ * message's) or a forum post (`origin: 'post'`, its starter message's id is the thread's).
+ */
+export interface StandinThread {
+  id: string;
+  type: ChannelType.PublicThread;
+  guild_id: string;
+  parent_id: string;
+  owner_id: string;
+  name: string;
+  applied_tags: string[];
+  origin: 'message' | 'post';
+  /** Messages posted in the thread, oldest first: a post's starter message, then every later one. */
+  message_ids: string[];
+  created_at: string;
 }
 
 export interface StandinGuild {
@@ -137,6 +172,71 @@ export function makeTextChannel(channel: StandinChannel, position = 0) {
     parent_id: null,
     flags: noFlags<ChannelFlags>(),
   } satisfies APIGuildTextChannel<ChannelType.GuildText>;
+}
+
+const FORUM_TAG = { moderated: false, emoji_id: null, emoji_name: null } as const;
+
+/** A forum (15) or media (16) channel: its tags, no messages of its own. */
+export function makeForumChannel(channel: StandinChannel, position = 0) {
+  const common = {
+    id: channel.id,
+    guild_id: channel.guildId,
+    name: channel.name,
+    position,
+    permission_overwrites: [],
+    topic: null,
+    nsfw: false,
+    last_message_id: null,
+    rate_limit_per_user: 0,
+    parent_id: null,
+    flags: noFlags<ChannelFlags>(),
+    available_tags: (channel.availableTags ?? []).map((tag) => ({
+      ...FORUM_TAG,
+      id: tag.id,
+      name: tag.name,
+    })),
+    default_reaction_emoji: null,
+    default_sort_order: SortOrderType.LatestActivity,
+  };
+  if (channel.type === ChannelType.GuildMedia)
+    return { ...common, type: ChannelType.GuildMedia } satisfies APIGuildMediaChannel;
+  return {
+    ...common,
+    type: ChannelType.GuildForum,
+    default_forum_layout: ForumLayoutType.ListView,
+  } satisfies APIGuildForumChannel;
+}
+
+/** The channel object of a stand-in channel, whatever its type. */
+export function makeChannel(channel: StandinChannel, position = 0) {
+  return isForumLike(channel) ? makeForumChannel(channel, position) : makeTextChannel(channel, position);
+}
+
+/** The channel object of a thread, counting its messages as Discord does (a post's starter excluded). */
+export function makeThreadChannel(thread: StandinThread, liveMessageIds: readonly string[]) {
+  const counted = thread.origin === 'post' ? liveMessageIds.filter((id) => id !== thread.id) : liveMessageIds;
+  return {
+    id: thread.id,
+    type: ChannelType.PublicThread,
+    guild_id: thread.guild_id,
+    parent_id: thread.parent_id,
+    owner_id: thread.owner_id,
+    name: thread.name,
+    last_message_id: thread.message_ids.at(-1) ?? null,
+    rate_limit_per_user: 0,
+    flags: noFlags<ChannelFlags>(),
+    thread_metadata: {
+      archived: false,
+      auto_archive_duration: ThreadAutoArchiveDuration.OneDay,
+      archive_timestamp: thread.created_at,
+      locked: false,
+      create_timestamp: thread.created_at,
+    },
+    message_count: counted.length,
+    member_count: 1,
+    total_message_sent: thread.origin === 'post' ? thread.message_ids.length - 1 : thread.message_ids.length,
+    applied_tags: thread.applied_tags,
+  } satisfies APIPublicThreadChannel;
 }
 
 export function makeGuildCreate(guild: StandinGuild, botUser: APIUser): GatewayGuildCreateDispatchData {
@@ -205,7 +305,7 @@ export function makeGuildCreate(guild: StandinGuild, botUser: APIUser): GatewayG
     members: [makeMember(botUser, Permissions.bot)],
     // In GUILD_CREATE the channels carry no guild_id.
     channels: guild.channels.map((channel, index) => {
-      const { guild_id: _omit, ...rest } = makeTextChannel(channel, index);
+      const { guild_id: _omit, ...rest } = makeChannel(channel, index);
       return rest;
     }),
     threads: [],
@@ -226,6 +326,24 @@ export interface MessageBodyLike {
   nonce?: unknown;
   attachments?: unknown;
   poll?: unknown;
+  allowed_mentions?: unknown;
+}
+
+/**
+ * The roles a message pings, by Discord's rule: those its content mentions (`<@&id>`) that its
+ * allowed_mentions lets through (listed in `roles`, or every one with `parse` holding "roles"; without
+ * allowed_mentions, every one). Embeds never ping.
+ */
+export function pingedRoles(body: MessageBodyLike): string[] {
+  const content = typeof body.content === 'string' ? body.content : '';
+  const mentioned = [...new Set([...content.matchAll(/<@&(\d+)>/g)].map((match) => match[1] ?? ''))];
+  if (mentioned.length === 0) return [];
+  const allowed = body.allowed_mentions;
+  if (typeof allowed !== 'object' || allowed === null) return mentioned;
+  const { parse, roles } = allowed as { parse?: unknown; roles?: unknown };
+  if (Array.isArray(parse) && parse.includes('roles')) return mentioned;
+  const listed = Array.isArray(roles) ? roles : [];
+  return mentioned.filter((id) => listed.includes(id));
 }
 
 /** A stored message is APIMessage-shaped plus whatever extra the stand-in keeps (nonce…). */
@@ -252,7 +370,7 @@ export function makeMessage(args: {
     tts: body.tts === true,
     mention_everyone: false,
     mentions: [],
-    mention_roles: [],
+    mention_roles: pingedRoles(body),
     attachments: Array.isArray(body.attachments) ? body.attachments.map(toAttachment) : [],
     embeds: Array.isArray(body.embeds) ? body.embeds : [],
     components: Array.isArray(body.components) ? body.components : [],

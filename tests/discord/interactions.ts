@@ -19,9 +19,9 @@ import {
 } from 'discord.js';
 import {
   interactionToken,
+  makeChannel,
   makeMember,
   makeMessage,
-  makeTextChannel,
   makeUser,
   Permissions,
   type StandinGuild,
@@ -155,7 +155,7 @@ function base(ctx: BuilderContext, who: Invoker, type: InteractionType, data: un
     guild_id: guild.id,
     guild: { id: guild.id, locale: 'en-US', features: [] },
     guild_locale: 'en-US',
-    channel: makeTextChannel(channel),
+    channel: makeChannel(channel),
     channel_id: channel.id,
     member: makeMember(user, permissions, who.roles ?? []),
     authorizing_integration_owners: { '0': guild.id },

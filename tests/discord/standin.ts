@@ -22,22 +22,28 @@ import type { Duplex } from 'node:stream';
 import {
   type APIUser,
   ApplicationFlags,
+  ChannelType,
   DefaultRestOptions,
   MessageFlags,
   MessageType,
   type RESTOptions,
 } from 'discord.js';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import * as z from 'zod/mini';
 import {
   applyEdit,
   fakeBotToken,
+  isForumLike,
   type MessageBodyLike,
+  makeChannel,
   makeGuildCreate,
   makeMessage,
-  makeTextChannel,
+  makeThreadChannel,
   makeUser,
   type StandinChannel,
+  type StandinChannelType,
   type StandinGuild,
+  type StandinThread,
   type StoredMessage,
   snowflake,
 } from './fixtures.ts';
@@ -54,9 +60,9 @@ import {
   type SelectSpec,
   stringSelectInteraction,
 } from './interactions.ts';
-import { type BodyKind, DISCORD_JS_NOISE, type SpecIssue, validateBody } from './spec.ts';
+import { type BodyKind, DISCORD_JS_NOISE, type SpecIssue, specSchemas, validateBody } from './spec.ts';
 
-export type { StandinChannel, StandinGuild, StoredMessage } from './fixtures.ts';
+export type { StandinChannel, StandinGuild, StandinThread, StoredMessage } from './fixtures.ts';
 export type { InteractionPayload, RegisteredCommand } from './interactions.ts';
 export { InteractionSpecError } from './interactions.ts';
 
@@ -73,7 +79,16 @@ export interface StandinOptions {
   guilds?: Array<{
     id?: string;
     name?: string;
-    channels?: Array<{ id?: string; name?: string }>;
+    /**
+     * Type 0 (text, the default), 15 (forum) or 16 (media); a forum's or media channel's
+     * `available_tags` get ids when none is given.
+     */
+    channels?: Array<{
+      id?: string;
+      name?: string;
+      type?: StandinChannelType;
+      available_tags?: Array<{ id?: string; name: string }>;
+    }>;
     roles?: Array<{ id: string; name: string }>;
   }>;
   /** HELLO heartbeat_interval. Default 41 250 ms (Discord's); make it small to exercise heartbeats. */
@@ -87,6 +102,13 @@ export interface StandinOptions {
   toleratedUnknownKeys?: Readonly<Record<string, unknown>>;
   /** Require `allowed_mentions` mentioning nobody on every message body. Default true. */
   requireNoMentions?: boolean;
+  /**
+   * Roles a message may ping despite `requireNoMentions` (default none): a message body may carry
+   * `allowed_mentions: { parse: [], roles: [R] }` for these roles R only, and its content may hold
+   * `<@&R>` for these roles only. Users, everyone, any other role, `parse` not empty and `replied_user`
+   * stay violations. Which roles a message pinged is on the stored message (`mention_roles`).
+   */
+  allowedRoleMentions?: string[];
   /** Discord's 3 s window for the initial interaction response; 0 disables. Default 3000. */
   interactionAckTimeoutMs?: number;
   /**
@@ -245,8 +267,16 @@ export interface Standin {
   readonly requests: RecordedRequest[];
   readonly violations: Violation[];
   readonly interactions: ReadonlyMap<string, InteractionExchange>;
-  /** Messages created with POST /channels/:id/messages. */
+  /**
+   * Messages created with POST /channels/:id/messages, in channels and threads alike (a thread is a
+   * channel: `channelId` is the thread's id), and the starter message of each forum post (its id is
+   * the post's). `message.mention_roles` holds the roles the message pinged.
+   */
   readonly messages: ChannelMessageRecord[];
+  /** Threads the bot created (from a message, or forum posts), oldest first. */
+  readonly threads: readonly StandinThread[];
+  /** The messages (not deleted) of a channel or thread, oldest first. */
+  messagesIn(channelId: string): ChannelMessageRecord[];
   readonly commands: { global: RegisteredCommand[]; guild: Record<string, RegisteredCommand[]> };
   readonly gateway: GatewayStats;
   /** 429s answered because of the `globalRateLimit` option (0 when it is off). */
@@ -255,7 +285,7 @@ export interface Standin {
   /** Make the next `times` matching requests fail with `status`. */
   failNext(rule: FaultRule): Fault;
   clearFaults(): void;
-  /** Empty requests, violations and message/interaction records (not commands or sessions). */
+  /** Empty requests, violations, message/interaction records and threads (not commands or sessions). */
   clearRecords(): void;
 
   chatInput(spec: ChatInputSpec): InteractionPayload;
@@ -314,6 +344,8 @@ interface Route {
   /** Needs `Authorization: Bot <token>`. */
   auth: boolean;
   kind?: BodyKind;
+  /** Or: the discord-api-spec schema (export name) the body must match, for routes spec.ts has no kind for. */
+  schema?: string;
   /** The part of the body that is a message (checked for allowed_mentions); undefined when none. */
   messageOf?: (body: Record<string, unknown>) => unknown;
   handle: (ctx: RouteContext) => Reply | Promise<Reply>;
@@ -359,19 +391,31 @@ function describe(issue: SpecIssue): string {
   return `${issue.path}: ${issue.message}`;
 }
 
-/** Checks allowed_mentions mentions nobody; returns a problem or undefined. */
-function mentionProblem(message: unknown): string | undefined {
+/**
+ * Checks allowed_mentions mentions nobody but the `allowedRoles` (StandinOptions.allowedRoleMentions),
+ * and with such roles, that the content mentions no other role; returns a problem or undefined.
+ */
+function mentionProblem(message: unknown, allowedRoles: ReadonlySet<string>): string | undefined {
   if (!isRecord(message)) return undefined;
   const allowed = message.allowed_mentions;
   if (!isRecord(allowed)) return 'allowed_mentions is missing (it must be { parse: [] })';
   if (!Array.isArray(allowed.parse) || allowed.parse.length > 0) {
     return `allowed_mentions.parse must be [] (got ${JSON.stringify(allowed.parse)})`;
   }
-  for (const key of ['users', 'roles'] as const) {
-    const list = allowed[key];
-    if (Array.isArray(list) && list.length > 0) return `allowed_mentions.${key} must be empty`;
+  if (Array.isArray(allowed.users) && allowed.users.length > 0) return 'allowed_mentions.users must be empty';
+  if (Array.isArray(allowed.roles) && allowed.roles.length > 0) {
+    if (allowedRoles.size === 0) return 'allowed_mentions.roles must be empty';
+    const other = allowed.roles.find((role) => typeof role !== 'string' || !allowedRoles.has(role));
+    if (other !== undefined)
+      return `allowed_mentions.roles holds ${JSON.stringify(other)}, not a role the test allows to ping`;
   }
   if (allowed.replied_user === true) return 'allowed_mentions.replied_user must not be true';
+  if (allowedRoles.size > 0 && typeof message.content === 'string') {
+    for (const [, role] of message.content.matchAll(/<@&(\d+)>/g)) {
+      if (!allowedRoles.has(role ?? ''))
+        return `content mentions role ${role}, not a role the test allows to ping`;
+    }
+  }
   // Alt text and file names are not covered by the renderer's escaping of content and embeds by
   // default: they must be neutralised like any other text from data.
   const attachments = Array.isArray(message.attachments) ? message.attachments : [];
@@ -405,6 +449,60 @@ function halfSurrogateAt(value: unknown, at: string): string | undefined {
     }
   }
   return undefined;
+}
+
+const localeError = z.locales.en().localeError;
+
+interface RawIssue {
+  code?: string;
+  path?: PropertyKey[];
+  message?: string;
+  keys?: string[];
+  errors?: RawIssue[][];
+}
+
+/**
+ * `body` checked against the discord-api-spec schema `name` (strict: unknown keys are issues, but for
+ * the `tolerated` ones with their exact value); [] when it matches. Issues read like spec.ts's.
+ */
+function specIssues(
+  name: string,
+  body: unknown,
+  strict: boolean,
+  tolerated: Readonly<Record<string, unknown>>,
+): SpecIssue[] {
+  const target = specSchemas(strict)[name];
+  if (!target) throw new Error(`discord-api-spec has no export ${name}`);
+  const result = target.safeParse(body, { error: localeError });
+  if (result.success) return [];
+  const at = (path: readonly PropertyKey[]) =>
+    path.length === 0
+      ? '(root)'
+      : path.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.');
+  const valueAt = (path: readonly PropertyKey[]) =>
+    path.reduce<unknown>(
+      (node, key) =>
+        typeof node === 'object' && node !== null ? (node as Record<PropertyKey, unknown>)[key] : undefined,
+      body,
+    );
+  const flatten = (issues: readonly RawIssue[], prefix: readonly PropertyKey[]): SpecIssue[] =>
+    issues.flatMap((issue): SpecIssue[] => {
+      const path = [...prefix, ...(issue.path ?? [])];
+      if (issue.code === 'invalid_union' && issue.errors && issue.errors.length > 0) {
+        const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+        const nested = flatten(best, path);
+        return nested.length > 0 ? nested : [{ path: at(path), message: 'matches no variant' }];
+      }
+      if (issue.code === 'unrecognized_keys') {
+        const holder = valueAt(path);
+        const keys = (issue.keys ?? []).filter(
+          (key) => !(key in tolerated && isRecord(holder) && holder[key] === tolerated[key]),
+        );
+        return keys.length > 0 ? [{ path: at(path), message: `unknown key(s): ${keys.join(', ')}` }] : [];
+      }
+      return [{ path: at(path), message: issue.message ?? 'invalid' }];
+    });
+  return flatten(result.error.issues as unknown as RawIssue[], []);
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -456,6 +554,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
   const strict = options.strictSchemas ?? true;
   const tolerated = options.toleratedUnknownKeys ?? DISCORD_JS_NOISE;
   const requireNoMentions = options.requireNoMentions ?? true;
+  const allowedRoleMentions: ReadonlySet<string> = new Set(options.allowedRoleMentions ?? []);
   const ackTimeoutMs = options.interactionAckTimeoutMs ?? 3000;
   const nonceWindowMs = options.nonceWindowMs ?? 5 * 60_000;
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
@@ -468,11 +567,22 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     return {
       id,
       name: spec.name ?? `Guild ${index + 1}`,
-      channels: channelSpecs.map((channel, n) => ({
-        id: channel.id ?? snowflake(),
-        name: channel.name ?? `channel-${n + 1}`,
-        guildId: id,
-      })),
+      channels: channelSpecs.map(
+        (channel, n): StandinChannel => ({
+          id: channel.id ?? snowflake(),
+          name: channel.name ?? `channel-${n + 1}`,
+          guildId: id,
+          ...(channel.type !== undefined ? { type: channel.type } : {}),
+          ...(channel.available_tags
+            ? {
+                availableTags: channel.available_tags.map((tag) => ({
+                  id: tag.id ?? snowflake(),
+                  name: tag.name,
+                })),
+              }
+            : {}),
+        }),
+      ),
       ...(spec.roles ? { roles: spec.roles } : {}),
     };
   });
@@ -485,6 +595,8 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
   const byToken = new Map<string, InteractionExchange>();
   const sourceMessages = new Map<string, StoredMessage>();
   const messages: ChannelMessageRecord[] = [];
+  const threads: StandinThread[] = [];
+  const threadsById = new Map<string, StandinThread>();
   const commands: { global: RegisteredCommand[]; guild: Record<string, RegisteredCommand[]> } = {
     global: [],
     guild: {},
@@ -699,6 +811,43 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 
   const bodyRecord = (ctx: RouteContext) => (isRecord(ctx.body) ? ctx.body : {});
 
+  const channelPosition = (channel: StandinChannel) =>
+    Math.max(0, guilds.find((guild) => guild.id === channel.guildId)?.channels.indexOf(channel) ?? 0);
+
+  const liveMessagesIn = (channelId: string) =>
+    messages.filter((record) => record.channelId === channelId && !record.deleted);
+
+  const threadChannel = (thread: StandinThread) =>
+    makeThreadChannel(
+      thread,
+      liveMessagesIn(thread.id).map((record) => record.message.id),
+    );
+
+  const addThread = (spec: {
+    id: string;
+    guildId: string;
+    parentId: string;
+    name: string;
+    appliedTags: string[];
+    origin: StandinThread['origin'];
+  }): StandinThread => {
+    const thread: StandinThread = {
+      id: spec.id,
+      type: ChannelType.PublicThread,
+      guild_id: spec.guildId,
+      parent_id: spec.parentId,
+      owner_id: botUser.id,
+      name: spec.name,
+      applied_tags: spec.appliedTags,
+      origin: spec.origin,
+      message_ids: [],
+      created_at: new Date().toISOString(),
+    };
+    threads.push(thread);
+    threadsById.set(thread.id, thread);
+    return thread;
+  };
+
   const routes: Route[] = [
     {
       method: 'GET',
@@ -881,10 +1030,12 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
       pattern: '/channels/:channelId',
       auth: true,
       handle: (ctx) => {
-        const channel = channels.get(ctx.params.channelId ?? '');
-        return channel
-          ? { status: 200, body: makeTextChannel(channel) }
-          : error(404, 10003, 'Unknown Channel');
+        const id = ctx.params.channelId ?? '';
+        const channel = channels.get(id);
+        if (channel) return { status: 200, body: makeChannel(channel, channelPosition(channel)) };
+        const thread = threadsById.get(id);
+        if (thread) return { status: 200, body: threadChannel(thread) };
+        return error(404, 10003, 'Unknown Channel');
       },
     },
     {
@@ -894,37 +1045,152 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
       kind: 'channelMessageCreate',
       messageOf: (body) => body,
       handle: (ctx) => {
-        const channel = channels.get(ctx.params.channelId ?? '');
-        if (!channel) return error(404, 10003, 'Unknown Channel');
+        const id = ctx.params.channelId ?? '';
+        const channel = channels.get(id);
+        const thread = threadsById.get(id);
+        if (!channel && !thread) return error(404, 10003, 'Unknown Channel');
+        // A forum holds posts only: messages go into its posts (threads).
+        if (channel && isForumLike(channel))
+          return error(400, 50008, 'Cannot send messages in a non-text channel');
+        const guildId = channel?.guildId ?? thread?.guild_id ?? '';
         const body = bodyRecord(ctx);
         const nonce = body.nonce;
         if (body.enforce_nonce === true && nonce !== undefined && nonce !== null) {
           // Discord returns the earlier message instead of creating a duplicate.
           const earlier = messages.find(
             (record) =>
-              record.channelId === channel.id &&
+              record.channelId === id &&
               record.message.nonce === nonce &&
               !record.deleted &&
               Date.now() - record.createdAt < nonceWindowMs,
           );
           if (earlier) return { status: 200, body: earlier.message };
         }
+        const message = makeMessage({ channelId: id, guildId, author: botUser, body });
+        messages.push({ channelId: id, message, body, edits: [], deleted: false, createdAt: Date.now() });
+        thread?.message_ids.push(message.id);
+        changed();
+        return { status: 200, body: message };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/channels/:channelId/messages/:messageId/threads',
+      auth: true,
+      schema: 'CreateTextThreadWithMessageRequestSchema',
+      handle: (ctx) => {
+        const id = ctx.params.channelId ?? '';
+        const messageId = ctx.params.messageId ?? '';
+        const channel = channels.get(id);
+        if (!channel) {
+          return threadsById.has(id)
+            ? error(400, 50024, 'Cannot execute action on this channel type')
+            : error(404, 10003, 'Unknown Channel');
+        }
+        if (isForumLike(channel)) return error(400, 50024, 'Cannot execute action on this channel type');
+        const record = messages.find(
+          (candidate) =>
+            candidate.channelId === id && candidate.message.id === messageId && !candidate.deleted,
+        );
+        if (!record) return error(404, 10008, 'Unknown Message');
+        if (threadsById.has(messageId)) {
+          return error(400, 160004, 'A thread has already been created for this message');
+        }
+        const body = bodyRecord(ctx);
+        const thread = addThread({
+          id: messageId,
+          guildId: channel.guildId,
+          parentId: channel.id,
+          name: typeof body.name === 'string' ? body.name : '',
+          appliedTags: [],
+          origin: 'message',
+        });
+        // Discord marks the message as having a thread, and shows the thread on it.
+        const stored = record.message as Record<string, unknown>;
+        stored.flags = (typeof stored.flags === 'number' ? stored.flags : 0) | MessageFlags.HasThread;
+        stored.thread = threadChannel(thread);
+        changed();
+        return { status: 201, body: threadChannel(thread) };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/channels/:channelId/threads',
+      auth: true,
+      schema: 'CreateForumThreadRequestSchema',
+      messageOf: (body) => body.message,
+      handle: (ctx) => {
+        const id = ctx.params.channelId ?? '';
+        const channel = channels.get(id);
+        if (!channel && !threadsById.has(id)) return error(404, 10003, 'Unknown Channel');
+        // The stand-in serves forum posts only (a thread without a message in a text channel is not used).
+        if (!channel || !isForumLike(channel)) {
+          return error(400, 50024, 'Cannot execute action on this channel type');
+        }
+        const body = bodyRecord(ctx);
+        const appliedTags = Array.isArray(body.applied_tags) ? body.applied_tags.map(String) : [];
+        const known = new Set((channel.availableTags ?? []).map((tag) => tag.id));
+        const unknown = appliedTags.findIndex((tag) => !known.has(tag));
+        if (unknown >= 0) {
+          return error(400, 50035, 'Invalid Form Body', {
+            errors: {
+              applied_tags: {
+                [String(unknown)]: {
+                  _errors: [
+                    {
+                      code: 'TAG_INVALID',
+                      message: `Tag ${appliedTags[unknown]} is not one of the forum's tags.`,
+                    },
+                  ],
+                },
+              },
+            },
+          });
+        }
+        const messageBody = isRecord(body.message) ? body.message : {};
+        const thread = addThread({
+          id: snowflake(),
+          guildId: channel.guildId,
+          parentId: channel.id,
+          name: typeof body.name === 'string' ? body.name : '',
+          appliedTags,
+          origin: 'post',
+        });
+        // The starter message's id is the post's.
         const message = makeMessage({
-          channelId: channel.id,
+          channelId: thread.id,
           guildId: channel.guildId,
           author: botUser,
-          body,
+          body: messageBody,
         });
+        (message as Record<string, unknown>).id = thread.id;
         messages.push({
-          channelId: channel.id,
+          channelId: thread.id,
           message,
-          body,
+          body: messageBody,
           edits: [],
           deleted: false,
           createdAt: Date.now(),
         });
+        thread.message_ids.push(thread.id);
         changed();
-        return { status: 200, body: message };
+        return { status: 201, body: { ...threadChannel(thread), message } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/guilds/:guildId/threads/active',
+      auth: true,
+      handle: (ctx) => {
+        const guildId = ctx.params.guildId ?? '';
+        if (!guilds.some((guild) => guild.id === guildId)) return error(404, 10004, 'Unknown Guild');
+        return {
+          status: 200,
+          body: {
+            threads: threads.filter((thread) => thread.guild_id === guildId).map(threadChannel),
+            members: [],
+          },
+        };
       },
     },
     ...(['GET', 'PATCH', 'DELETE'] as const).map(
@@ -1125,14 +1391,21 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     if (broken) violate('schema', where, `${broken} holds half of a surrogate pair (not valid Unicode)`);
 
     let rejectedBody: SpecIssue[] = [];
-    if (route.kind) {
-      const strictIssues = validateBody(route.kind, parsed.body, strict, tolerated);
+    const { kind, schema } = route;
+    const validate =
+      kind !== undefined
+        ? (strictly: boolean) => validateBody(kind, parsed.body, strictly, tolerated)
+        : schema !== undefined
+          ? (strictly: boolean) => specIssues(schema, parsed.body, strictly, tolerated)
+          : undefined;
+    if (validate) {
+      const strictIssues = validate(strict);
       for (const issue of strictIssues) violate('schema', where, describe(issue));
-      rejectedBody = strict ? validateBody(route.kind, parsed.body, false, tolerated) : strictIssues;
+      rejectedBody = strict ? validate(false) : strictIssues;
     }
     if (requireNoMentions && route.messageOf && isRecord(parsed.body)) {
       const message = route.messageOf(parsed.body);
-      const problem = message === undefined ? undefined : mentionProblem(message);
+      const problem = message === undefined ? undefined : mentionProblem(message, allowedRoleMentions);
       if (problem) violate('mentions', where, problem);
     }
 
@@ -1415,6 +1688,8 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     violations,
     interactions,
     messages,
+    threads,
+    messagesIn: liveMessagesIn,
     commands,
     gateway,
     get globalRateLimited() {
@@ -1433,6 +1708,8 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
       requests.length = 0;
       violations.length = 0;
       messages.length = 0;
+      threads.length = 0;
+      threadsById.clear();
       interactions.clear();
       byToken.clear();
       sourceMessages.clear();

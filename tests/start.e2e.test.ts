@@ -91,6 +91,21 @@ describe('sitrep start', () => {
     expect(Date.now() - stopped).toBeLessThan(8000);
   }, 40_000);
 
+  it('a SIGTERM while it is still starting stops it cleanly, not by the signal', async () => {
+    standin = await startStandin();
+    running = runSitrep(['start'], {
+      DISCORD_TOKEN: standin.token,
+      DISCORD_API_URL: standin.apiUrl,
+      DATA_DIR: path.resolve('data'),
+      LOG_LEVEL: 'info',
+    });
+    await until('the start to begin', () => running?.output().includes('"msg"') === true, 20_000);
+    const stopped = Date.now();
+    running.child.kill('SIGTERM');
+    expect(await exitCode(running)).toBe(0);
+    expect(Date.now() - stopped).toBeLessThan(8000);
+  }, 40_000);
+
   it('stops at once naming DISCORD_TOKEN when it is missing', async () => {
     running = runSitrep(['start'], {});
     expect(await exitCode(running)).toBe(78);

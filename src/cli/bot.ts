@@ -16,10 +16,28 @@ export async function startCommand(io: CliIo): Promise<number> {
   const config = loadBotConfig();
   await requireDataDir(config.dataDir);
   const logger = createLogger({ level: config.logLevel, secrets: [config.token] });
+  // A signal may come while the bot is still starting (its schedules and alerts start after "connected
+  // to Discord"): it is heard from now on. The stop waits for the start to finish, but at most a few
+  // seconds: an unfinished start holds nothing a SIGKILL would not (pending runs resume elsewhere or at
+  // the next start, with the same nonces).
+  let stopRequested: NodeJS.Signals | undefined;
+  let grace: NodeJS.Timeout | undefined;
+  let onSignal: (signal: NodeJS.Signals) => void = (signal) => {
+    logger.info({ signal }, 'shutting down (while starting)');
+    grace = setTimeout(() => process.exit(0), START_STOP_GRACE_MS);
+    stopRequested = signal;
+  };
+  const listener = (signal: NodeJS.Signals) => onSignal(signal);
+  process.once('SIGINT', listener);
+  process.once('SIGTERM', listener);
   let bot: Awaited<ReturnType<typeof startBot>>;
   try {
     bot = await startBot({ config, logger });
+    clearTimeout(grace);
   } catch (error) {
+    clearTimeout(grace);
+    process.off('SIGINT', listener);
+    process.off('SIGTERM', listener);
     if (error instanceof EnvironmentError) {
       // For the service's log; no stack: the message says all there is.
       logger.fatal({ key: error.key, exitCode: error.exitCode }, `could not start: ${error.message}`);
@@ -47,10 +65,13 @@ export async function startCommand(io: CliIo): Promise<number> {
         },
       );
     };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    onSignal = shutdown;
+    if (stopRequested) shutdown(stopRequested);
   });
 }
+
+/** How long a signal that came during the start waits for it to finish before the process exits. */
+const START_STOP_GRACE_MS = 4000;
 
 export async function deployCommand(io: CliIo): Promise<number> {
   const config = loadBotConfig();

@@ -19,6 +19,8 @@ export interface CommandContext {
   building?: { done: number; total: number } | undefined;
   /** Scheduled digests, where this process runs them (the bot, or the offline CLI's preview). */
   digests?: DigestService;
+  /** Who asked, and where (Discord only; absent offline). */
+  invoker?: { userId: string; guildId: string | undefined; channelId: string | undefined };
 }
 
 export interface Command {

@@ -17,7 +17,8 @@ Usage:
   sitrep schema [file]                write the JSON Schema for editors (default data/schema.json)
   sitrep import acled|ucdp FILE       import an ACLED or UCDP GED CSV export (--out, --replace: sitrep import -h)
   sitrep digest preview [n]           what digest n's next run would post (reads STORE_URL, posts nothing)
-  sitrep digest status                each digest's schedule, next run, last run and outcome
+  sitrep digest status [n]            each digest's schedule, next and last runs, what each run posted and left out
+  sitrep digest why <id> [n]          what became of incident <id> in each digest (or digest n), and why
   sitrep deploy                       register the slash commands with Discord (needs DISCORD_TOKEN)
   sitrep start                        run the bot (needs DISCORD_TOKEN; same as npm start)
   sitrep bench [--sizes 1000,10000]   measure start-up, and speed and memory on generated incidents (-h)

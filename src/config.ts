@@ -111,7 +111,7 @@ const timeZone = z
   .trim()
   .refine(isTimeZone, { error: 'expected an IANA time zone such as Europe/Berlin or UTC' });
 
-const DIGEST_KEYS = [
+export const DIGEST_KEYS = [
   'CHANNEL',
   'CRON',
   'TIMEZONE',
@@ -221,9 +221,11 @@ const digestSchema = z.object({
         .map((tag) => tag.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.string().max(20, { error: 'a forum tag name has at most 20 characters' })).max(5, {
-      error: 'a forum post takes at most 5 tags',
-    }))
+    .pipe(
+      z.array(z.string().max(20, { error: 'a forum tag name has at most 20 characters' })).max(5, {
+        error: 'a forum post takes at most 5 tags',
+      }),
+    )
     .optional(),
   MENTION_ROLE: snowflake.optional(),
   FORMAT: z
@@ -237,7 +239,6 @@ const digestSchema = z.object({
     )
     .default('embed'),
 });
-
 
 export interface DigestConfig {
   /** The n of DIGEST_<n>_… */
@@ -446,7 +447,16 @@ const botSchema = digestPartSchema.extend({
     .optional(),
 });
 
-export type DigestSettings = BaseConfig & Readonly<{ storeUrl: string; digests: readonly DigestConfig[] }>;
+export type DigestSettings = BaseConfig &
+  Readonly<{
+    storeUrl: string;
+    digests: readonly DigestConfig[];
+    /**
+     * DIGEST_TIMEZONE, else TZ, else UTC: the zone of a digest that names none (env or Discord-managed).
+     * Absent in hand-made settings (tests): UTC.
+     */
+    digestTimezone?: string;
+  }>;
 
 export type BotConfig = DigestSettings &
   Readonly<{
@@ -473,13 +483,14 @@ function parseWithDigests<S extends typeof digestPartSchema>(schema: S, env: Nod
   const digests = parseDigests(clean, defaultZone, issues);
   if (!parsed.success || issues.length > 0) throw configError(new z.ZodError(issues));
   const c = parsed.data as z.output<S>;
-  return { c, digests: Object.freeze(digests) };
+  return { c, digests: Object.freeze(digests), defaultZone };
 }
 
 /** What the offline digest preview needs: the store and the digests, no token. */
 export function loadDigestSettings(env: NodeJS.ProcessEnv = process.env): DigestSettings {
-  const { c, digests } = parseWithDigests(digestPartSchema, env);
+  const { c, digests, defaultZone } = parseWithDigests(digestPartSchema, env);
   return Object.freeze({
+    digestTimezone: defaultZone,
     dataDir: c.DATA_DIR,
     ...indexPathOf(c),
     logLevel: c.LOG_LEVEL,
@@ -490,8 +501,9 @@ export function loadDigestSettings(env: NodeJS.ProcessEnv = process.env): Digest
 
 /** Everything `sitrep start` and `sitrep deploy` need; stops with the key named when a value is wrong. */
 export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
-  const { c, digests } = parseWithDigests(botSchema, env);
+  const { c, digests, defaultZone } = parseWithDigests(botSchema, env);
   return Object.freeze({
+    digestTimezone: defaultZone,
     dataDir: c.DATA_DIR,
     ...indexPathOf(c),
     logLevel: c.LOG_LEVEL,

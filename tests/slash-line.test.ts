@@ -80,7 +80,7 @@ describe('parseSlashLine', () => {
     ['/latest cont:3', /^Unknown option "cont"\. Did you mean count:\?/],
     ['/latest count:3 countr:Syria', /^Unknown option "countr"\. Did you mean country:\?/],
     ['/latest zzz:3', /^Unknown option "zzz"\. Options of \/latest:/],
-    ['/digest', /^\/digest needs a sub-command: \/digest preview\./],
+    ['/digest', /^\/digest needs a sub-command: \/digest preview, \/digest status, \/digest why\./],
     ['/digest previw', /^Unknown sub-command "previw" of \/digest\. Did you mean \/digest preview\?/],
     [
       '/digest preview digets:1',

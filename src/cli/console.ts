@@ -33,6 +33,7 @@ const HELP = `Type a slash command as in Discord, for example:
   /search query:toxic gas
   /casualties country:Syria since:2016
   /digest preview                (the digests in the env file; nothing is posted)
+  /digest status | /digest why incident:<id>
 Other words: help, commands, reload (re-read the data folder), json on|off, exit.
 Tab completes command and option names; up and down arrows walk the history.
 `;

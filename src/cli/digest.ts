@@ -1,10 +1,14 @@
-// `sitrep digest preview [n]` and `sitrep digest status`, and /digest and /digest-admin in `sitrep run`
+// `sitrep digest preview [n]`, `sitrep digest status [n]` and `sitrep digest why <id> [n]`, and /digest and /digest-admin in `sitrep run`
 // and the console: the digest commands, offline. They read the state store (STORE_URL) but never
-// write to it or post anything.
+// write to it or post anything. The digests are the env file's and those subscribed from Discord (read
+// from the store); /digest-admin list shows them, and subscribe, edit, pause, resume and remove answer
+// that subscriptions are changed from Discord only.
 
 import { loadDigestSettings } from '../config.ts';
+import { createDigestInquiry } from '../digest/inquiry.ts';
 import { createDigestRunner } from '../digest/runner.ts';
 import { createDigestService, type DigestService } from '../digest/service.ts';
+import { createSubscriptions, defaultZoneOf } from '../digest/subscriptions.ts';
 import { IncidentTracker } from '../digest/tracker.ts';
 import { UserError } from '../errors.ts';
 import type { Catalog } from '../incidents/catalog.ts';
@@ -46,7 +50,8 @@ export async function withOfflineDigests<T>(
   use: (digests: DigestService) => Promise<T>,
 ): Promise<T> {
   const settings = loadDigestSettings();
-  const store = readOnly(createStateStore(settings.storeUrl, { readOnly: true }));
+  const base = createStateStore(settings.storeUrl, { readOnly: true });
+  const store = readOnly(base);
   try {
     const tracker = new IncidentTracker(store);
     await tracker.observe(catalog);
@@ -59,25 +64,49 @@ export async function withOfflineDigests<T>(
         send: () => Promise.reject(new Error('the offline preview never posts')),
       },
     });
-    return await use(createDigestService(settings.digests, runner));
+    // Read-only: without leases, the subscriptions cannot be changed from here.
+    const subscriptions = createSubscriptions({
+      store,
+      envDigests: settings.digests,
+      defaultZone: defaultZoneOf(settings),
+    });
+    await subscriptions.load();
+    // /digest why reads what the bot itself has seen: a tracker over the store as it is, never observing.
+    const inquiry = createDigestInquiry({
+      record: runner.record,
+      tracker: new IncidentTracker(base),
+      catalog: () => catalog,
+      state: runner.state,
+    });
+    return await use(
+      createDigestService(() => subscriptions.digests(), runner, Date.now, subscriptions, inquiry),
+    );
   } finally {
     await store.close();
   }
 }
 
+const DIGEST_USAGE =
+  'Usage: sitrep digest preview [n] | sitrep digest status [n] | sitrep digest why <incident-id> [n]';
+
 export async function digestCommand(
   args: string[],
   options: { dataDir: string; io: CliIo; indexPath?: string | undefined },
 ): Promise<number> {
-  const [verb, id] = args;
-  if (verb !== 'preview' && verb !== 'status') {
-    throw new UserError('Usage: sitrep digest preview [n] | sitrep digest status');
-  }
+  const [verb, first, second] = args;
+  if (verb !== 'preview' && verb !== 'status' && verb !== 'why') throw new UserError(DIGEST_USAGE);
+  if (verb === 'why' && (first === undefined || first.trim() === ''))
+    throw new UserError(`Which incident? ${DIGEST_USAGE}`);
   const loaded = await loadForCli(options.dataDir, options.io, options.indexPath);
   try {
-    const answer = await withOfflineDigests(loaded.catalog, (service) =>
-      verb === 'preview' ? service.preview(id) : service.status(),
-    );
+    const answer = await withOfflineDigests(loaded.catalog, async (service) => {
+      if (verb === 'preview') return service.preview(first);
+      if (verb === 'why') return service.why(first ?? '', second);
+      // Each digest's schedule and last outcome, then its last runs (of digest `first` alone, if named).
+      const overview = first === undefined ? await service.status() : undefined;
+      const runs = await service.runs(first);
+      return { sections: [...(overview?.sections ?? []), ...runs.sections], ephemeral: true };
+    });
     options.io.out(`${toText(answer)}\n`);
     return 0;
   } finally {

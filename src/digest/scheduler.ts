@@ -34,6 +34,44 @@ function cronLogger(logger: Logger, digest: DigestConfig) {
   return { info: say('info'), warn: say('warn'), error: say('error'), debug: say('debug') };
 }
 
+/** The digests this process schedules: neither alerts (they run separately) nor paused subscriptions. */
+export function isScheduled(digest: DigestConfig): boolean {
+  return digest.mode !== 'alert' && digest.paused !== true;
+}
+
+/** What a digest's schedule depends on: a change of any of it replaces its task. */
+function fingerprint(digest: DigestConfig): string {
+  return JSON.stringify(digest);
+}
+
+interface Entry {
+  digest: DigestConfig;
+  spec: ReturnType<typeof parseSchedule>;
+  task: ScheduledTask | undefined;
+  /** The latest slot this process has fired (or found handled in the store). */
+  handled: number | undefined;
+  /** The slot after `handled`, computed once per fire: the watchdog compares it with the clock. */
+  nextDue: number | undefined;
+  removed: boolean;
+}
+
+export interface DigestSchedules {
+  /**
+   * Makes the schedule match `digests` (by id): new ones start, changed ones are replaced, missing ones
+   * stop. Alerts and paused digests are left out. Calls run one after another.
+   */
+  sync(digests: readonly DigestConfig[]): Promise<void>;
+  /** Starts one digest's schedule (replacing one with the same id). */
+  add(digest: DigestConfig): Promise<void>;
+  /** Replaces a digest's schedule with its new settings; same as add. */
+  replace(digest: DigestConfig): Promise<void>;
+  /** Stops a digest's schedule; a run under way finishes. */
+  remove(id: string): Promise<void>;
+  /** The ids scheduled now. */
+  ids(): string[];
+  stop(): Promise<void>;
+}
+
 export async function startDigestSchedules({
   digests,
   runner,
@@ -41,25 +79,20 @@ export async function startDigestSchedules({
   logger,
   now = Date.now,
   watchdogMs = 15_000,
-}: SchedulerOptions) {
-  const tasks: ScheduledTask[] = [];
-  /** The latest slot this process has fired (or found handled in the store), per digest. */
-  const handled = new Map<DigestConfig, number>();
-  /** The slot after `handled`, computed once per fire: the watchdog compares it with the clock. */
-  const nextDue = new Map<DigestConfig, number | undefined>();
-  const specs = new Map(digests.map((digest) => [digest, parseSchedule(digest.cron)] as const));
-  const spec = (digest: DigestConfig) => specs.get(digest) ?? parseSchedule(digest.cron);
+}: SchedulerOptions): Promise<DigestSchedules> {
+  const entries = new Map<string, Entry>();
   let stopped = false;
 
-  const markHandled = (digest: DigestConfig, slot: number) => {
-    handled.set(digest, slot);
-    nextDue.set(digest, nextFireTime(spec(digest), digest.timezone, slot));
+  const markHandled = (entry: Entry, slot: number) => {
+    entry.handled = slot;
+    entry.nextDue = nextFireTime(entry.spec, entry.digest.timezone, slot);
   };
 
-  const fire = async (digest: DigestConfig, scheduledFor: number, reason: 'scheduled' | 'catch-up') => {
+  const fire = async (entry: Entry, scheduledFor: number, reason: 'scheduled' | 'catch-up') => {
+    const { digest } = entry;
     // Each slot runs once per process, however it was noticed (its tick, a missed tick, the watchdog).
-    if (stopped || scheduledFor <= (handled.get(digest) ?? Number.NEGATIVE_INFINITY)) return;
-    markHandled(digest, scheduledFor);
+    if (stopped || entry.removed || scheduledFor <= (entry.handled ?? Number.NEGATIVE_INFINITY)) return;
+    markHandled(entry, scheduledFor);
     try {
       await store.set(digestKey(digest, 'scheduled'), scheduledFor);
       await runner.run(digest, { scheduledFor, reason });
@@ -76,46 +109,54 @@ export async function startDigestSchedules({
    * was down), and whenever a tick was missed while the process was running (an event-loop stall, a
    * suspended machine, a clock jump), so a due time is never lost until the next one.
    */
-  const catchUp = async (digest: DigestConfig, why: string) => {
-    const last = handled.get(digest);
+  const catchUp = async (entry: Entry, why: string) => {
+    const last = entry.handled;
     if (last === undefined) return;
     const at = now();
-    const missed = fireTimesBetween(spec(digest), digest.timezone, last, at);
+    const missed = fireTimesBetween(entry.spec, entry.digest.timezone, last, at);
     const latest = missed.at(-1);
     if (latest === undefined) return;
     logger.info(
       {
-        digest: digest.id,
+        digest: entry.digest.id,
         missed: missed.length,
         scheduledFor: new Date(latest).toISOString(),
         lateMs: at - latest,
       },
       why,
     );
-    await fire(digest, latest, 'catch-up');
+    await fire(entry, latest, 'catch-up');
   };
 
-  await Promise.all(
-    digests.map(async (digest) => {
-      const { lastScheduled, pending } = await runner.state(digest);
-      if (lastScheduled === undefined) {
-        // First start with this digest: its schedule begins now; nothing was missed.
-        const at = now();
+  /**
+   * Where a digest's schedule starts. At start-up (`catchUp`), a slot missed while the bot was down runs
+   * now; a digest added while running (a new, edited or resumed subscription) starts from now, as a
+   * first start does. Either way an unfinished run is finished, with the ids and nonces it was saved with.
+   */
+  const begin = async (
+    entry: Entry,
+    catchUpMissed: boolean,
+  ): Promise<(() => Promise<unknown>) | undefined> => {
+    const { digest } = entry;
+    const { lastScheduled, pending } = await runner.state(digest);
+    if (lastScheduled === undefined || !catchUpMissed) {
+      // First start with this digest (or a change while running): its schedule begins now.
+      const at = now();
+      if (lastScheduled === undefined || lastScheduled < at)
         await store.set(digestKey(digest, 'scheduled'), at);
-        markHandled(digest, at);
-      } else {
-        markHandled(digest, lastScheduled);
-        const before = handled.get(digest);
-        await catchUp(digest, 'catching up a digest run missed while the bot was down');
-        if (handled.get(digest) !== before) return; // the catch-up run finished the pending run first
-      }
-      // An unfinished run (a crash, an outage): finish it now, with the ids and nonces it was saved with.
-      // It is not a slot of its own: the schedule's record is left as it is.
-      if (pending) await runner.run(digest, { reason: 'resume' });
-    }),
-  );
+      markHandled(entry, Math.max(at, lastScheduled ?? at));
+    } else {
+      markHandled(entry, lastScheduled);
+      const before = entry.handled;
+      await catchUp(entry, 'catching up a digest run missed while the bot was down');
+      if (entry.handled !== before) return undefined; // the catch-up run finished the pending run first
+    }
+    // It is not a slot of its own: the schedule's record is left as it is.
+    return pending ? () => runner.run(digest, { reason: 'resume' }) : undefined;
+  };
 
-  for (const digest of digests) {
+  const startTask = (entry: Entry) => {
+    const { digest } = entry;
     const task = schedule(
       digest.cron,
       async (context) => {
@@ -124,14 +165,14 @@ export async function startDigestSchedules({
         await new Promise<void>((resolve) => setImmediate(resolve));
         const at = Math.floor(context.date.getTime() / 1000) * 1000;
         // node-cron's own idea of the time may differ on DST nights: fire only at times our schedule has.
-        if (nextFireTime(spec(digest), digest.timezone, at - 1, 1) !== at) {
+        if (nextFireTime(entry.spec, digest.timezone, at - 1, 1) !== at) {
           logger.debug(
             { digest: digest.id, at },
             'skipping a tick that is not a scheduled time in this zone',
           );
           return;
         }
-        await fire(digest, at, 'scheduled');
+        await fire(entry, at, 'scheduled');
       },
       {
         timezone: digest.timezone,
@@ -143,19 +184,91 @@ export async function startDigestSchedules({
     // node-cron gives up on a tick it delivers more than a second late (a long garbage collection, a
     // 100,000-incident file parsed on the main thread): run that slot as soon as the process can.
     task.on('execution:missed', () =>
-      catchUp(digest, 'a digest run was due while the process was busy; running it now'),
+      catchUp(entry, 'a digest run was due while the process was busy; running it now'),
     );
-    tasks.push(task);
-  }
+    entry.task = task;
+  };
+
+  const newEntry = (digest: DigestConfig): Entry => ({
+    digest,
+    spec: parseSchedule(digest.cron),
+    task: undefined,
+    handled: undefined,
+    nextDue: undefined,
+    removed: false,
+  });
+
+  const drop = async (id: string) => {
+    const entry = entries.get(id);
+    if (!entry) return;
+    entry.removed = true;
+    entries.delete(id);
+    await entry.task?.destroy();
+  };
+
+  const resumeLater = (digest: DigestConfig, resume: () => Promise<unknown>) => {
+    resume().catch((error: unknown) =>
+      logger.error(
+        { digest: digest.id, err: error instanceof Error ? error.message : String(error) },
+        'digest run could not start',
+      ),
+    );
+  };
+
+  /** Starts a digest while running (not at start-up): an unfinished run is finished in the background. */
+  const addNow = async (digest: DigestConfig) => {
+    await drop(digest.id);
+    if (stopped || !isScheduled(digest)) return;
+    const entry = newEntry(digest);
+    entries.set(digest.id, entry);
+    try {
+      const resume = await begin(entry, false);
+      if (entry.removed || stopped) return;
+      startTask(entry);
+      if (resume) resumeLater(digest, resume);
+    } catch (error) {
+      // The store failed: the schedule still starts, from now.
+      logger.error(
+        { digest: digest.id, err: error instanceof Error ? error.message : String(error) },
+        'could not read the digest state; its schedule starts from now',
+      );
+      if (entry.handled === undefined) markHandled(entry, now());
+      if (!entry.removed && !stopped && !entry.task) startTask(entry);
+    }
+    logger.info(
+      { digest: digest.id, channelId: digest.channelId, cron: digest.cron, timezone: digest.timezone },
+      'digest schedule started',
+    );
+  };
+
+  // Changes run one after another, so a sync from a command and one from the poll never interleave.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  // Start-up: every digest at once, catching up what was missed while the bot was down.
+  const initial = digests.filter(isScheduled);
+  for (const digest of initial) entries.set(digest.id, newEntry(digest));
+  await Promise.all(
+    initial.map(async (digest) => {
+      const entry = entries.get(digest.id) as Entry;
+      const resume = await begin(entry, true);
+      if (resume) await resume();
+    }),
+  );
+  for (const entry of entries.values()) startTask(entry);
 
   // The last line of defence: whatever node-cron did or did not notice, a slot that is past due by more
   // than a few seconds runs now.
   const watchdog = setInterval(() => {
     const at = now();
-    for (const digest of digests) {
-      const due = nextDue.get(digest);
-      if (due !== undefined && due <= at - 5_000) {
-        void catchUp(digest, 'a digest run was due and did not start; running it now');
+    for (const entry of entries.values()) {
+      const due = entry.nextDue;
+      if (entry.task && due !== undefined && due <= at - 5_000) {
+        void catchUp(entry, 'a digest run was due and did not start; running it now');
       }
     }
   }, watchdogMs);
@@ -163,16 +276,41 @@ export async function startDigestSchedules({
 
   logger.info(
     {
-      digests: digests.map((d) => ({ id: d.id, channelId: d.channelId, cron: d.cron, timezone: d.timezone })),
+      digests: initial.map((d) => ({ id: d.id, channelId: d.channelId, cron: d.cron, timezone: d.timezone })),
     },
     'digest schedules started',
   );
 
   return {
+    sync: (wanted) =>
+      serial(async () => {
+        const keep = new Map(wanted.filter(isScheduled).map((d) => [d.id, d] as const));
+        for (const id of [...entries.keys()]) {
+          if (!keep.has(id)) {
+            await drop(id);
+            logger.info({ digest: id }, 'digest schedule stopped');
+          }
+        }
+        for (const digest of keep.values()) {
+          const entry = entries.get(digest.id);
+          if (entry && fingerprint(entry.digest) === fingerprint(digest)) continue;
+          await addNow(digest);
+        }
+      }),
+    add: (digest) => serial(() => addNow(digest)),
+    replace: (digest) => serial(() => addNow(digest)),
+    remove: (id) =>
+      serial(async () => {
+        await drop(id);
+      }),
+    ids: () => [...entries.keys()],
     async stop() {
       stopped = true;
       clearInterval(watchdog);
-      await Promise.all(tasks.map((t) => t.destroy()));
+      const tasks = [...entries.values()];
+      for (const entry of tasks) entry.removed = true;
+      entries.clear();
+      await Promise.all(tasks.map((entry) => entry.task?.destroy()));
     },
   };
 }

@@ -4,12 +4,15 @@ import { Client, Events, GatewayIntentBits, RESTEvents, Routes, Status } from 'd
 import { commands as allCommands } from '../../commands/index.ts';
 import type { Command } from '../../commands/types.ts';
 import { type BotConfig, indexPathFor } from '../config.ts';
+import { startAlertLoop } from '../digest/alerts.ts';
 import { restSender } from '../digest/discord-sender.ts';
+import { createDigestInquiry } from '../digest/inquiry.ts';
 import { createLeaseKeeper, fencedStore, type LeaseEvent, LeaseLostError } from '../digest/lease.ts';
 import { pacedSender } from '../digest/pacer.ts';
 import { createDigestRunner, type DigestRunner, type DigestSender, TRACKER_LEASE } from '../digest/runner.ts';
-import { startDigestSchedules } from '../digest/scheduler.ts';
+import { type DigestSchedules, startDigestSchedules } from '../digest/scheduler.ts';
 import { createDigestService } from '../digest/service.ts';
+import { createSubscriptions, defaultZoneOf } from '../digest/subscriptions.ts';
 import { IncidentTracker } from '../digest/tracker.ts';
 import { LiveCatalog } from '../incidents/live.ts';
 import { formatProblem } from '../incidents/parse.ts';
@@ -52,7 +55,14 @@ export interface StartOptions {
   /** For tests: digest retry pacing, and a sender that wraps the real one. */
   digestRetry?: { attempts: number; backoffMs: number };
   wrapSender?: (sender: DigestSender) => DigestSender;
+  /** How often to look for subscriptions changed by another process (default 30 s). */
+  subscriptionPollMs?: number;
+  /** How often alert digests look for new incidents (default ALERT_POLL_MS, 20 s). */
+  alertPollMs?: number;
 }
+
+/** How often a process looks at the store's subscription revision for changes made by another process. */
+export const SUBSCRIPTION_POLL_MS = 30_000;
 
 export async function startBot(options: StartOptions): Promise<RunningBot> {
   const { config, logger, pollMs, deferAfterMs, commands = allCommands } = options;
@@ -68,12 +78,26 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     ...(metrics ? { onChange: (event: LeaseEvent, name: string) => metrics.leaseChange(name, event) } : {}),
   });
   const tracker = new IncidentTracker(fencedStore(store, leases, TRACKER_LEASE));
+  // The env file's digests and those subscribed from Discord (kept in the store, shared by every process).
+  const subscriptions = createSubscriptions({
+    store,
+    leases,
+    envDigests: config.digests,
+    defaultZone: defaultZoneOf(config),
+    logger,
+  });
+  try {
+    await subscriptions.load();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   let observing: Promise<unknown> = Promise.resolve();
   // Only a process that runs digests notes changes for them: bots on other machines each keep their own
   // index, and one observing after another would make the tracker compare every incident each time.
-  const runsDigests = config.digests.length > 0;
+  const runsDigests = () => subscriptions.digests().some((digest) => digest.paused !== true);
   const observe = (live: LiveCatalog) => {
-    if (!runsDigests) return observing;
+    if (!runsDigests()) return observing;
     observing = observing
       .then(() => leases.exclusive(TRACKER_LEASE, () => tracker.observe(live.snapshot.catalog)))
       .catch((error: unknown) => {
@@ -191,7 +215,19 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       return result;
     },
   };
-  const digestService = createDigestService(config.digests, digests);
+  const inquiry = createDigestInquiry({
+    record: runner.record,
+    tracker,
+    catalog: () => live.snapshot.catalog,
+    state: runner.state,
+  });
+  const digestService = createDigestService(
+    () => subscriptions.digests(),
+    digests,
+    Date.now,
+    subscriptions,
+    inquiry,
+  );
   const dispatcher = createDispatcher({
     commands,
     logger,
@@ -222,11 +258,33 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     client.on(Events.Debug, (message) => logger.debug({ source: 'discord.js' }, message));
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  let schedules: Awaited<ReturnType<typeof startDigestSchedules>> | undefined;
+  let schedules: DigestSchedules | undefined;
+  let alerts: ReturnType<typeof startAlertLoop> | undefined;
   let ops: OpsServer | undefined;
+  // A subscription made, changed, paused, resumed or removed (here, or by another process and found by
+  // the poll) takes effect at once: the schedules follow the current list.
+  let wasRunning = runsDigests();
+  subscriptions.onChange(async () => {
+    if (!wasRunning && runsDigests()) void observe(live); // the first digest of this process: note the data now
+    wasRunning = runsDigests();
+    await schedules?.sync(subscriptions.digests());
+  });
+  const pollSubscriptions = setInterval(() => {
+    subscriptions
+      .poll()
+      .catch((error: unknown) =>
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'could not look for changed digest subscriptions; trying again later',
+        ),
+      );
+  }, options.subscriptionPollMs ?? SUBSCRIPTION_POLL_MS);
+  pollSubscriptions.unref();
   const stop = async () => {
+    clearInterval(pollSubscriptions);
     await ops?.close();
     live.stop();
+    alerts?.stop();
     await schedules?.stop();
     // Also hands this process's leases back at once: another process takes over the digests now.
     await runner.stop();
@@ -250,7 +308,21 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     await ready;
     logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
     // Digests start once the client is ready, so a catch-up run can post.
-    schedules = await startDigestSchedules({ digests: config.digests, runner: digests, store, logger });
+    schedules = await startDigestSchedules({
+      digests: subscriptions.digests(),
+      runner: digests,
+      store,
+      logger,
+    });
+    // A change made while the schedules were starting.
+    await schedules.sync(subscriptions.digests());
+    // Alerts (MODE=alert, env or subscribed) look for new incidents every 20 s.
+    alerts = startAlertLoop({
+      digests: () => subscriptions.digests(),
+      run: (digest) => digests.run(digest, { reason: 'alert' }),
+      logger,
+      ...(options.alertPollMs === undefined ? {} : { intervalMs: options.alertPollMs }),
+    });
   } catch (error) {
     await stop();
     throw explainDiscordFailure(error, config) ?? error;

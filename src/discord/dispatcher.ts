@@ -155,7 +155,7 @@ export function createDispatcher({
         command?.autocomplete?.(
           { name: focused.name, value: wellFormed(String(focused.value)) },
           optionValues(interaction.options.data),
-          context(),
+          { ...context(), invoker: invokerOf(interaction) },
         ) ?? [];
     } catch (error) {
       if (!(error instanceof UserError))
@@ -184,7 +184,7 @@ export function createDispatcher({
         `This server has an old /${interaction.commandName} command; ask an admin to run sitrep deploy.`,
       );
     const options = optionValues(interaction.options.data);
-    const asked = context();
+    const asked = { ...context(), invoker: invokerOf(interaction) };
     const work = Promise.resolve()
       .then(() => command.execute(options, asked))
       .then((answer) => withBuildingNote(answer, asked.building));
@@ -235,7 +235,9 @@ export function createDispatcher({
     const command = byName.get(state.command);
     if (!command) throw new UserError(`/${state.command} no longer exists. Run another command.`);
     const options = cleanOptions(state.options);
-    const pages = toDiscordPages(await command.execute(options, context()));
+    const pages = toDiscordPages(
+      await command.execute(options, { ...context(), invoker: invokerOf(interaction) }),
+    );
     const changed = hashPages(pages) !== state.hash;
     const page = Math.min(state.page, pages.length - 1);
     const payload = withButtons(pages, page, state.command, options);
@@ -374,6 +376,15 @@ export function optionValues(data: readonly CommandInteractionOption[]): OptionV
       values[option.name] = typeof option.value === 'string' ? wellFormed(option.value) : option.value;
   }
   return values;
+}
+
+/** Who asked, and where: for commands that record it (/digest-admin subscribe). */
+function invokerOf(interaction: Interaction): NonNullable<CommandContext['invoker']> {
+  return {
+    userId: interaction.user.id,
+    guildId: interaction.guildId ?? undefined,
+    channelId: interaction.channelId ?? undefined,
+  };
 }
 
 /** Options decoded from a button's custom id, with text made well-formed as `optionValues` does. */

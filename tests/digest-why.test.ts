@@ -103,6 +103,32 @@ describe('/digest why', () => {
   });
 });
 
+describe('/digest why for an alert', () => {
+  const alert = { ...digest, mode: 'alert' as const, alertCap: 5 };
+
+  it('says an incident from before the alert started is not alerted, and a change is not a new alert', async () => {
+    const t = setup();
+    await t.update([incident('old', 40)]);
+    await t.runner.run(alert, { reason: 'alert' });
+    const old = await t.textOf(t.inquiry().why(alert, 'old'));
+    expect(old).toContain('before the alert started');
+
+    await t.update([incident('old', 40), incident('fresh', 15)]);
+    await t.runner.run(alert, { reason: 'alert' });
+    expect(await t.textOf(t.inquiry().why(alert, 'fresh'))).toContain('Posted');
+    await t.update([incident('old', 40), incident('fresh', 25)]);
+    await t.runner.run(alert, { reason: 'alert' });
+    expect(t.discord.posted).toHaveLength(1);
+    expect(await t.textOf(t.inquiry().why(alert, 'fresh'))).toContain('alerts post new incidents only');
+  });
+
+  it('before an alert has started, says it posts only what it sees after it starts', async () => {
+    const t = setup();
+    await t.update([incident('early', 40)]);
+    expect(await t.textOf(t.inquiry().why(alert, 'early'))).toContain('has not started');
+  });
+});
+
 describe('/digest status and the preview', () => {
   it('lists the last runs with what each posted and left out', async () => {
     const t = setup();

@@ -1,11 +1,12 @@
 // The digest port the commands use: preview and status as Answers, and the subscriptions made from
 // Discord (subscribe, edit, pause, resume, remove, list). The bot and the offline CLI both build one;
 // commands never touch the store or the scheduler themselves.
-import type { DigestConfig } from '../config.ts';
+import { DEFAULT_ALERT_CAP, type DigestConfig } from '../config.ts';
 import { UserError } from '../errors.ts';
 import type { Answer, Section } from '../render/answer.ts';
 import { COLORS } from '../render/blocks.ts';
 import { truncate } from '../render/truncate.ts';
+import { ALERT_POLL_MS } from './alerts.ts';
 import { formatZoned } from './compose.ts';
 import { describeFilters } from './filters.ts';
 import type { DigestInquiry } from './inquiry.ts';
@@ -123,9 +124,13 @@ export function createDigestService(
     async preview(id) {
       const digest = find(id);
       const answer = await runner.preview(digest);
-      const next = nextRunOf(digest, now());
+      const next = isScheduled(digest) ? nextRunOf(digest, now()) : undefined;
       const when =
-        next === undefined ? 'no next run scheduled' : `next run ${formatZoned(next, digest.timezone)}`;
+        digest.mode === 'alert'
+          ? `an alert (it ${nextText(digest, next)} for new matches)`
+          : next === undefined
+            ? 'no next run scheduled'
+            : `next run ${formatZoned(next, digest.timezone)}`;
       const note = `Preview of digest ${digest.id} (${digest.title}) for channel ${digest.channelId}, ${when}. Nothing has been posted.`;
       return {
         ...(answer ?? { sections: [] }),
@@ -151,14 +156,10 @@ export function createDigestService(
           color: last?.outcome === 'failed' ? COLORS.error : COLORS.list,
           fields: [
             { name: 'Channel', value: digest.channelId, inline: true },
-            { name: 'Schedule', value: `${digest.cron} (${digest.timezone})`, inline: true },
+            { name: 'Schedule', value: scheduleText(digest), inline: true },
             {
               name: 'Next run',
-              value: digest.paused
-                ? 'paused (/digest-admin resume)'
-                : next === undefined
-                  ? 'none'
-                  : formatZoned(next, digest.timezone),
+              value: digest.paused ? 'paused (/digest-admin resume)' : nextText(digest, next),
               inline: true,
             },
             {
@@ -172,11 +173,7 @@ export function createDigestService(
               inline: true,
             },
             ...filtersField(digest),
-            {
-              name: 'When empty',
-              value: digest.whenEmpty === 'post' ? 'posts "nothing new"' : 'stays quiet',
-              inline: true,
-            },
+            { name: 'Options', value: truncate(optionsOf(digest).join(', ') || 'none', 1024) },
             {
               name: 'Covered up to',
               value:
@@ -301,39 +298,49 @@ function madeBy(subscription: Subscription): string {
 }
 
 /** One digest's settings, as subscribe, edit and list show them. */
-function describeDigest(digest: DigestConfig, at: number): Section {
-  const next = isScheduled(digest) ? nextRunOf(digest, at) : undefined;
-  const options: string[] = [
-    digest.whenEmpty === 'post' ? 'posts "nothing new"' : 'quiet when empty',
+/** "0 7 * * * (Europe/Berlin)", or what an alert does instead. */
+function scheduleText(digest: DigestConfig): string {
+  return digest.mode === 'alert'
+    ? `alert: each new match as it is seen, at most ${digest.alertCap ?? DEFAULT_ALERT_CAP} an hour in its channel`
+    : `${digest.cron} (${digest.timezone})`;
+}
+
+function nextText(digest: DigestConfig, next: number | undefined): string {
+  if (digest.mode === 'alert') return `looks every ${ALERT_POLL_MS / 1000} s`;
+  return next === undefined ? 'none' : formatZoned(next, digest.timezone);
+}
+
+/** How and where a digest posts, in words. */
+function optionsOf(digest: DigestConfig): string[] {
+  return [
+    ...(digest.mode === 'alert'
+      ? []
+      : [digest.whenEmpty === 'post' ? 'posts "nothing new"' : 'quiet when empty']),
     ...(digest.chart ? ['chart'] : []),
     ...(digest.thread ? ['thread per run'] : []),
     ...(digest.forumTags?.length ? [`forum tags ${digest.forumTags.join(', ')}`] : []),
-    ...(digest.mentionRole ? [`mentions role ${digest.mentionRole}`] : []),
+    ...(digest.mentionRole ? [`pings role ${digest.mentionRole}`] : []),
     ...(digest.format === 'text' ? ['plain text'] : []),
-    ...(digest.mode === 'alert' ? [`alerts, at most ${digest.alertCap ?? '?'} an hour`] : []),
   ];
+}
+
+function describeDigest(digest: DigestConfig, at: number): Section {
+  const next = isScheduled(digest) ? nextRunOf(digest, at) : undefined;
+  const options = optionsOf(digest);
   return {
     title: truncate(`Digest ${digest.id}: ${digest.title}${digest.paused ? ' (paused)' : ''}`, 256),
     color: digest.paused ? COLORS.note : COLORS.list,
     fields: [
       { name: 'Channel', value: digest.channelId, inline: true },
-      {
-        name: 'Schedule',
-        value: digest.mode === 'alert' ? 'as incidents are seen' : `${digest.cron} (${digest.timezone})`,
-        inline: true,
-      },
-      {
-        name: 'Next run',
-        value: digest.paused ? 'paused' : next === undefined ? 'none' : formatZoned(next, digest.timezone),
-        inline: true,
-      },
+      { name: 'Schedule', value: scheduleText(digest), inline: true },
+      { name: 'Next run', value: digest.paused ? 'paused' : nextText(digest, next), inline: true },
       {
         name: 'Countries',
         value: digest.countries.length > 0 ? truncate(digest.countries.join(', '), 1024) : 'all',
         inline: true,
       },
       ...filtersField(digest),
-      { name: 'Options', value: truncate(options.join(', '), 1024) },
+      { name: 'Options', value: truncate(options.join(', ') || 'none', 1024) },
     ],
   };
 }

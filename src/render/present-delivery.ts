@@ -159,6 +159,7 @@ function fateIn(entry: WhyInput['found'][number]): IncidentFate | undefined {
 export function presentWhy(input: WhyInput): Answer {
   const { digest, incidentId, incident, seen, cursor, found, filterNow } = input;
   const zone = digest.timezone;
+  const alert = digest.mode === 'alert';
   const when = (ms: number) => formatZoned(ms, zone);
   const runName = (run: RunRecord) => `the run of ${when(run.at)}`;
   const firstNote = `a channel's first digest shows only the newest ${DIGEST_CAPS.first} incidents and counts the rest`;
@@ -186,7 +187,11 @@ export function presentWhy(input: WhyInput): Answer {
       verdict = 'Not noticed yet';
       lines.push('It is in the data folder, but the bot has not noticed it yet: the next run notes it.');
       const next = filterSentence(
-        "It passes this digest's filter, so it will be in the next run.",
+        alert
+          ? cursor === undefined
+            ? 'It passes the filter, but this alert has not started: it posts only incidents seen after it starts.'
+            : "It passes this alert's filter, so it is posted when the bot notices it (it looks every 20 s)."
+          : "It passes this digest's filter, so it will be in the next run.",
         'The filter would leave it out',
       );
       if (next) lines.push(next);
@@ -289,21 +294,30 @@ export function presentWhy(input: WhyInput): Answer {
         verdict = 'Not run yet';
         lines.push(
           cursor === undefined
-            ? 'This digest has not run yet.'
+            ? alert
+              ? 'This alert has not started yet: it posts only incidents seen after it starts.'
+              : 'This digest has not run yet.'
             : `No run has covered it yet: the bot saw it ${when(latest)}, after the last run.`,
         );
-        const next = filterSentence(
-          cursor === undefined
-            ? `It passes the filter; ${firstNote}, so the first run shows it only if it is among them.`
-            : 'It passes the filter, so it will be in the next run.',
-          'The filter would leave it out',
-        );
+        const next =
+          alert && cursor === undefined
+            ? undefined
+            : filterSentence(
+                cursor === undefined
+                  ? `It passes the filter; ${firstNote}, so the first run shows it only if it is among them.`
+                  : alert && latest !== seen.first
+                    ? 'It passes the filter, but it changed rather than being new: alerts post new incidents only.'
+                    : 'It passes the filter, so it will be in the next run.',
+                'The filter would leave it out',
+              );
         if (next) lines.push(next);
       } else {
         verdict = 'No record';
         color = COLORS.note;
         lines.push(
-          `The runs that covered it (seen ${when(latest)}) are not in the record: runs are kept 30 days, and only since the record began.`,
+          alert
+            ? `Seen ${when(latest)}, and no kept run of this alert considered it: it was in the data before the alert started (an alert posts only what it sees after it starts), or that run is older than the 30 days kept.`
+            : `The runs that covered it (seen ${when(latest)}) are not in the record: runs are kept 30 days, and only since the record began.`,
         );
         const next = filterSentence(
           'It passes the filter now, so one of those runs posted it or counted it in its summary.',
@@ -316,7 +330,9 @@ export function presentWhy(input: WhyInput): Answer {
 
   if (seen && found[0] && Math.max(seen.first, ...seen.versions) > found[0].run.asOf)
     lines.push(
-      `It changed again ${when(Math.max(...seen.versions))}, after that run: the next run considers the change.`,
+      alert
+        ? `It changed ${when(Math.max(...seen.versions))}, after that run: alerts post new incidents only, not changes.`
+        : `It changed again ${when(Math.max(...seen.versions))}, after that run: the next run considers the change.`,
     );
 
   const fields: AnswerField[] = [

@@ -2,8 +2,7 @@
 // incident in Syria with at least 10 claimed deaths". A matching incident dropped into the data folder is
 // posted within a minute (at the default poll), on its own; a restart posts nothing twice; /digest why
 // then explains, in that channel, a posted, a filtered-out and a never-seen incident.
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.ts';
@@ -13,25 +12,21 @@ import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
 import { standinConfig } from './helpers/bot-config.ts';
+import { type DigestWorkspace, digestWorkspace, incidentJson, killed } from './helpers/digest-e2e.ts';
 import { sleep, until } from './helpers/wait.ts';
 
 const ALERTS = '100000000000000031';
 
-const incident = (id: string, killed: number, country = 'Syria', iso3 = 'SYR') =>
-  JSON.stringify({
-    id,
-    title: `Strike ${id}`,
+const incident = (id: string, deaths: number, country = 'Syria', iso3 = 'SYR') =>
+  incidentJson(id, {
     date: { start: '2026-11-22' },
     location: { country, iso3, admin1: 'Idlib' },
-    type: { event: 'explosions_remote_violence', sub: 'air_drone_strike' },
-    summary: 'A neutral summary written for the test.',
-    casualties: [{ claimant: 'Civil defence', killed: { best: killed }, source: 's1' }],
-    sources: [{ id: 's1', name: 'Wire', affiliation: 'independent' }],
+    casualties: killed(deaths),
   });
 
 describe('an alert digest on the stand-in', () => {
   let standin: Standin;
-  let work: string;
+  let space: DigestWorkspace;
   let dataDir: string;
   let bot: RunningBot | undefined;
   let config: BotConfig;
@@ -53,9 +48,8 @@ describe('an alert digest on the stand-in', () => {
   };
 
   beforeAll(async () => {
-    work = await mkdtemp(path.join(tmpdir(), 'sitrep-digest-alert-'));
-    dataDir = path.join(work, 'data');
-    await cp('data', dataDir, { recursive: true });
+    space = await digestWorkspace('digest-alert');
+    dataDir = space.dataDir;
     standin = await startStandin({
       guilds: [{ name: 'Desk', channels: [{ id: ALERTS, name: 'alerts' }] }],
       interactionAckTimeoutMs: 0,
@@ -69,7 +63,7 @@ describe('an alert digest on the stand-in', () => {
     });
     config = standinConfig(standin, {
       dataDir,
-      storeUrl: `sqlite://${path.join(work, 'state.sqlite')}`,
+      storeUrl: space.storeUrl,
       digests,
     });
     await deployCommands(commands, config);
@@ -79,7 +73,7 @@ describe('an alert digest on the stand-in', () => {
   afterAll(async () => {
     await bot?.stop();
     await standin.close();
-    await rm(work, { recursive: true, force: true });
+    await space.remove();
   });
 
   it('posts a matching new incident within a minute, alone, and never the archive', async () => {

@@ -2,8 +2,7 @@
 // configured through env: a forum channel gets one titled, tagged post per run; a text channel a thread
 // per run whose first message pings exactly the configured role (allowed_mentions names it and nothing
 // else, and the data's own mention syntax stays inert); another channel plain text without embeds.
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.ts';
@@ -13,6 +12,7 @@ import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
 import { standinConfig } from './helpers/bot-config.ts';
+import { type DigestWorkspace, digestWorkspace, incidentJson } from './helpers/digest-e2e.ts';
 import { until } from './helpers/wait.ts';
 
 const FORUM = '100000000000000021';
@@ -21,26 +21,22 @@ const PLAIN = '100000000000000023';
 const ROLE = '100000000000000099';
 
 const incident = (id: string, title: string) =>
-  JSON.stringify({
-    id,
+  incidentJson(id, {
     title,
     date: { start: '2026-11-21' },
-    location: { country: 'Syria', iso3: 'SYR', admin1: 'Idlib' },
     type: { event: 'battles', sub: 'armed_clash' },
     summary: 'Reported by <@&100000000000000099> and @everyone, which must not ping.',
-    sources: [{ id: 's1', name: 'Wire', affiliation: 'independent' }],
   });
 
 describe('digests in a forum, a thread with a role ping, and plain text', () => {
   let standin: Standin;
-  let work: string;
+  let space: DigestWorkspace;
   let dataDir: string;
   let bot: RunningBot | undefined;
 
   beforeAll(async () => {
-    work = await mkdtemp(path.join(tmpdir(), 'sitrep-digest-delivery-'));
-    dataDir = path.join(work, 'data');
-    await cp('data', dataDir, { recursive: true });
+    space = await digestWorkspace('digest-delivery');
+    dataDir = space.dataDir;
     standin = await startStandin({
       guilds: [
         {
@@ -78,7 +74,7 @@ describe('digests in a forum, a thread with a role ping, and plain text', () => 
     });
     const config = standinConfig(standin, {
       dataDir,
-      storeUrl: `sqlite://${path.join(work, 'state.sqlite')}`,
+      storeUrl: space.storeUrl,
       digests,
     });
     await deployCommands(commands, config);
@@ -88,7 +84,7 @@ describe('digests in a forum, a thread with a role ping, and plain text', () => 
   afterAll(async () => {
     await bot?.stop();
     await standin.close();
-    await rm(work, { recursive: true, force: true });
+    await space.remove();
   });
 
   const postsIn = (forum: string) => standin.threads.filter((t) => t.parent_id === forum);

@@ -1,8 +1,7 @@
 // Filtered digests end to end: the real bot against the local Discord stand-in, two digests configured
 // through env (DIGEST_<n>_KEYWORDS, _ACTORS, _TYPES on one; _REGIONS, _MIN_DEATHS, _DATASETS on the
 // other) post only the incidents their filters let through, first run and later.
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.ts';
@@ -12,29 +11,21 @@ import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
 import { standinConfig } from './helpers/bot-config.ts';
+import { type DigestWorkspace, digestWorkspace, incidentJson, killed } from './helpers/digest-e2e.ts';
 import { sleep, until } from './helpers/wait.ts';
 
 const [ch1, ch2] = ['100000000000000011', '100000000000000012'];
 
-function incident(id: string, fields: Record<string, unknown>): string {
-  return JSON.stringify({
-    id,
-    date: { start: '2026-11-20' },
-    location: { country: 'Syria', iso3: 'SYR', admin1: 'Idlib' },
+const incident = (id: string, fields: Record<string, unknown>): string =>
+  incidentJson(id, {
     type: { event: 'explosions_remote_violence', sub: 'chemical_weapon' },
     actors: [{ name: 'Armed opposition groups', side: 'perpetrator' }],
-    summary: 'A neutral summary written for the test.',
-    sources: [{ id: 's1', name: 'Wire', affiliation: 'independent' }],
     ...fields,
   });
-}
-
-const killed = (...figures: number[]) =>
-  figures.map((best, i) => ({ claimant: `Claimant ${i + 1}`, killed: { best }, source: 's1' }));
 
 describe('filtered digests on the stand-in', () => {
   let standin: Standin;
-  let work: string;
+  let space: DigestWorkspace;
   let dataDir: string;
   let bot: RunningBot | undefined;
   let config: BotConfig;
@@ -49,9 +40,8 @@ describe('filtered digests on the stand-in', () => {
     );
 
   beforeAll(async () => {
-    work = await mkdtemp(path.join(tmpdir(), 'sitrep-digest-filters-'));
-    dataDir = path.join(work, 'data');
-    await cp('data', dataDir, { recursive: true });
+    space = await digestWorkspace('digest-filters');
+    dataDir = space.dataDir;
     standin = await startStandin({
       guilds: [
         {
@@ -80,7 +70,7 @@ describe('filtered digests on the stand-in', () => {
     });
     config = standinConfig(standin, {
       dataDir,
-      storeUrl: `sqlite://${path.join(work, 'state.sqlite')}`,
+      storeUrl: space.storeUrl,
       digests,
     });
     await deployCommands(commands, config);
@@ -90,7 +80,7 @@ describe('filtered digests on the stand-in', () => {
   afterAll(async () => {
     await bot?.stop();
     await standin.close();
-    await rm(work, { recursive: true, force: true });
+    await space.remove();
   });
 
   it('posts only the incidents each digest filter lets through, first run and later', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DigestConfig } from '../src/config.ts';
 import { composeDigest, DIGEST_CAPS, selectDigestItems } from '../src/digest/compose.ts';
 import { describeChanges, incidentFacets } from '../src/digest/facets.ts';
-import { DeliveryError, type OutgoingMessage } from '../src/digest/runner.ts';
+import { DeliveryError } from '../src/digest/runner.ts';
 import { IncidentTracker } from '../src/digest/tracker.ts';
 import { runnerSetup } from './helpers/digest-runner.ts';
 import { makeCatalog, makeIncident } from './helpers/incidents.ts';

@@ -1,8 +1,7 @@
 // A digest subscribed from Discord end to end: the real bot against the local Discord stand-in, no
 // digest in the env file, a member with Manage Server runs /digest-admin subscribe, the digest posts at
 // once, the bot is stopped and started again on the same SQLite store, and the subscription still posts.
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.ts';
@@ -15,26 +14,17 @@ import { createLogger } from '../src/logger.ts';
 import { createStateStore } from '../src/state/store.ts';
 import { type Standin, startStandin } from './discord/standin.ts';
 import { standinConfig } from './helpers/bot-config.ts';
+import { type DigestWorkspace, digestWorkspace, incidentJson } from './helpers/digest-e2e.ts';
 import { sleep, until } from './helpers/wait.ts';
 
 const [here, desk] = ['100000000000000021', '100000000000000022'];
 
-function incident(id: string, title: string): string {
-  return JSON.stringify({
-    id,
-    title,
-    date: { start: '2026-11-20' },
-    location: { country: 'Syria', iso3: 'SYR', admin1: 'Idlib' },
-    type: { event: 'explosions_remote_violence', sub: 'air_drone_strike' },
-    summary: 'A neutral summary written for the test.',
-    casualties: [{ claimant: 'Civil defence', killed: { best: 3 }, source: 's1' }],
-    sources: [{ id: 's1', name: 'Wire', affiliation: 'independent' }],
-  });
-}
+const incident = (id: string, title: string): string =>
+  incidentJson(id, { title, casualties: [{ claimant: 'Civil defence', killed: { best: 3 }, source: 's1' }] });
 
 describe('/digest-admin subscribe on the stand-in', () => {
   let standin: Standin;
-  let work: string;
+  let space: DigestWorkspace;
   let dataDir: string;
   let bot: RunningBot | undefined;
   let config: BotConfig;
@@ -68,9 +58,8 @@ describe('/digest-admin subscribe on the stand-in', () => {
   };
 
   beforeAll(async () => {
-    work = await mkdtemp(path.join(tmpdir(), 'sitrep-digest-subscribe-'));
-    dataDir = path.join(work, 'data');
-    await cp('data', dataDir, { recursive: true });
+    space = await digestWorkspace('digest-subscribe');
+    dataDir = space.dataDir;
     standin = await startStandin({
       guilds: [
         {
@@ -85,7 +74,7 @@ describe('/digest-admin subscribe on the stand-in', () => {
     });
     config = standinConfig(standin, {
       dataDir,
-      storeUrl: `sqlite://${path.join(work, 'state.sqlite')}`,
+      storeUrl: space.storeUrl,
       digests: [],
     });
     await deployCommands(commands, config);
@@ -94,7 +83,7 @@ describe('/digest-admin subscribe on the stand-in', () => {
   afterAll(async () => {
     await stop();
     await standin.close();
-    await rm(work, { recursive: true, force: true });
+    await space.remove();
   });
 
   it('a subscription posts at once, and again after a restart on the same store', async () => {

@@ -486,6 +486,33 @@ export function createDigestRunner(options: RunnerOptions) {
   }
 
   /**
+   * A new run: where it posts decided, saved as pending (fenced by the lease) before anything is posted,
+   * then delivered.
+   */
+  async function post(
+    digest: DigestConfig,
+    lease: HeldLease,
+    trace: RunTrace,
+    run: Pick<PendingRun, 'runId' | 'asOf' | 'scheduledFor' | 'messages' | 'shown'> & {
+      since: number | undefined;
+    },
+  ): Promise<void> {
+    const { since, ...rest } = run;
+    const pending: PendingRun = {
+      ...rest,
+      sent: run.messages.map(() => null),
+      createdAt: now(),
+      owner: lease.owner,
+      token: lease.token,
+      ...(await targetFor(digest, run.asOf)),
+      ...(since === undefined ? {} : { since }),
+    };
+    trace.pending = pending;
+    await lease.write([{ key: digestKey(digest, 'pending'), value: pending }]);
+    await deliver(digest, pending, lease);
+  }
+
+  /**
    * An alert run over (since, asOf]: each new matching incident its own message, under the channel's
    * hourly cap (alerts.ts), the rest held for a summary. The channel's count is planned and saved under
    * its own lease (alert digests sharing a channel share the cap) before the run is saved as pending, so
@@ -532,22 +559,14 @@ export function createDigestRunner(options: RunnerOptions) {
     }
     // Each alert pings the digest's role, if it has one: an alert is news to act on.
     const messages = answers.flatMap((answer) => digestMessages(digest, answer, 1));
-    const run: PendingRun = {
+    await post(digest, lease, trace, {
       runId: runIdFor(digest, { scheduledFor: undefined, since, after: resumed, reason: 'alert' }),
       asOf,
       scheduledFor: undefined,
+      since,
       messages,
-      sent: messages.map(() => null),
-      createdAt: now(),
-      owner: lease.owner,
-      token: lease.token,
-      ...(await targetFor(digest, asOf)),
-      ...(since === undefined ? {} : { since }),
       shown: shownIn(messages, planned?.plan.post ?? []),
-    };
-    trace.pending = run;
-    await lease.write([{ key: digestKey(digest, 'pending'), value: run }]);
-    await deliver(digest, run, lease);
+    });
     return { outcome: 'posted', messages: messages.length, incidents: planned?.plan.post.length ?? 0 };
   }
 
@@ -627,23 +646,15 @@ export function createDigestRunner(options: RunnerOptions) {
       }
       incidents = selection.total;
       const messages = digestMessages(digest, composed.answer, DIGEST_CAPS.messages, composed.messages);
-      const run: PendingRun = {
+      await post(digest, lease, trace, {
         runId: runIdFor(digest, { scheduledFor, since, after: resumed, reason }),
         asOf,
         scheduledFor,
+        since,
         messages,
-        sent: messages.map(() => null),
-        createdAt: now(),
-        owner: lease.owner,
-        token: lease.token,
-        ...(await targetFor(digest, asOf)),
-        ...(since === undefined ? {} : { since }),
         shown: shownIn(messages, selection.items),
-      };
-      trace.pending = run;
-      await lease.write([{ key: digestKey(digest, 'pending'), value: run }]);
-      await deliver(digest, run, lease);
-      posted += run.messages.length;
+      });
+      posted += messages.length;
       return outcome({ outcome: 'posted', messages: posted, incidents });
     } catch (error) {
       if (error instanceof LeaseLostError || error instanceof ShuttingDown) {

@@ -5,6 +5,9 @@ import type { DeliveryError, PendingRun, RunOutcome } from './runner.ts';
 
 /** What a run saw and did, gathered by the runner as it goes. */
 export interface RunTrace {
+  /** The window the run covers, once known: changes seen in (since, asOf]. */
+  since?: number;
+  asOf?: number;
   /** The run delivered (a resumed one, or the new one), with which incidents it shows. */
   pending?: PendingRun;
   /** Candidates left out, held back or summarised (compose.ts SelectionAudit), with their filter kinds. */
@@ -99,8 +102,8 @@ export function runRecordOf(
     at: result.at,
     reason: result.reason,
     outcome: result.outcome === 'failed' ? (forbidden ? 'forbidden' : 'failed') : result.outcome,
-    since: pending?.since,
-    asOf: pending?.asOf ?? asOfFallback,
+    since: pending ? pending.since : trace.since,
+    asOf: pending?.asOf ?? trace.asOf ?? asOfFallback,
     guildId: pending?.guildId,
     messages,
     counts,

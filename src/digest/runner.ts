@@ -530,18 +530,22 @@ export function createDigestRunner(options: RunnerOptions) {
   ): Promise<Pick<RunOutcome, 'outcome' | 'messages' | 'incidents'>> {
     const selection = since === undefined ? undefined : await select(catalog, digest, since, asOf);
     if (selection) traceSelection(catalog, digest, selection, trace);
-    const planned = await leases.exclusive(alertChannelLease(digest.channelId), async () => {
-      if (!selection) return undefined;
-      const key = alertChannelKey(digest.channelId);
-      const state = await store.get<AlertChannelState>(key);
-      const unlisted = selection.items.length < selection.total ? (selection.summary?.hidden ?? []) : [];
-      const at = now();
-      const plan = planAlerts(state, selection.items, digest.alertCap ?? DEFAULT_ALERT_CAP, at, unlisted);
-      if (plan.post.length === 0 && !plan.summary && plan.held.length === 0 && unlisted.length === 0)
-        return { plan, at };
-      await store.set(key, plan.next);
-      return { plan, at };
-    });
+    const key = alertChannelKey(digest.channelId);
+    // Nothing new and nothing held for a summary (the usual poll): no lease, no write.
+    const busy =
+      selection !== undefined &&
+      (selection.total > 0 || (await store.get<AlertChannelState>(key))?.held !== undefined);
+    const planned = !busy
+      ? undefined
+      : await leases.exclusive(alertChannelLease(digest.channelId), async () => {
+          const state = await store.get<AlertChannelState>(key);
+          const due = selection as NonNullable<typeof selection>;
+          const unlisted = due.items.length < due.total ? (due.summary?.hidden ?? []) : [];
+          const at = now();
+          const plan = planAlerts(state, due.items, digest.alertCap ?? DEFAULT_ALERT_CAP, at, unlisted);
+          await store.set(key, plan.next);
+          return { plan, at };
+        });
     if (planned) {
       trace.overCap = planned.plan.held.map((item) => item.incident.id);
       // Every new match not alerted is over the cap, listed or not.
@@ -590,6 +594,7 @@ export function createDigestRunner(options: RunnerOptions) {
       if (await doneElsewhere(digest, scheduledFor, reason)) return undefined;
       const { cursor, pending } = await state(digest);
       let since = cursor;
+      if (cursor !== undefined) trace.since = cursor;
       let resumed: string | undefined;
       if (pending) {
         // A run that did not finish (a crash, an outage, another process that stopped): finish it
@@ -633,6 +638,8 @@ export function createDigestRunner(options: RunnerOptions) {
           catalog = options.catalog();
         }
       }
+      if (since !== undefined) trace.since = since;
+      trace.asOf = asOf;
       if (digest.mode === 'alert') {
         const alerted = await alertRun(digest, lease, catalog, since, asOf, resumed, trace);
         return outcome({ ...alerted, messages: posted + alerted.messages });

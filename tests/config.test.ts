@@ -118,6 +118,37 @@ describe('configuration', () => {
     expect(message).toMatch(/DIGEST_3_CHANEL: unknown digest setting/);
   });
 
+  it('reads an alert without a cron, and names each bad alert, thread, forum, mention or format value', () => {
+    const [alert] = loadDigestSettings({
+      DIGEST_1_CHANNEL: '111111111111111111',
+      DIGEST_1_MODE: 'Alert',
+      DIGEST_1_MENTION_ROLE: '222222222222222222',
+    }).digests;
+    expect(alert).toMatchObject({ mode: 'alert', alertCap: 10, mentionRole: '222222222222222222' });
+    const message = errorOf(() =>
+      loadDigestSettings({
+        DIGEST_1_CHANNEL: '111111111111111111',
+        DIGEST_1_MODE: 'alarm',
+        DIGEST_2_CHANNEL: '111111111111111112',
+        DIGEST_2_MODE: 'alert',
+        DIGEST_2_ALERT_CAP: '40',
+        DIGEST_2_THREAD: 'yes',
+        DIGEST_2_FORUM_TAGS: 'a,b,c,d,e,f',
+        DIGEST_2_MENTION_ROLE: '@here',
+        DIGEST_2_FORMAT: 'html',
+        DIGEST_3_CHANNEL: '111111111111111113',
+      }),
+    );
+    expect(message).toContain('DIGEST_1_MODE: expected digest (default: on the CRON schedule) or alert');
+    expect(message).toContain('DIGEST_2_ALERT_CAP: expected a whole number of alerts per hour, 1 to 25');
+    expect(message).toContain('DIGEST_2_THREAD: expected true (open a thread per run) or false');
+    expect(message).toContain('DIGEST_2_FORUM_TAGS: a forum post takes at most 5 tags');
+    expect(message).toContain('DIGEST_2_MENTION_ROLE: expected a Discord id');
+    expect(message).toContain('DIGEST_2_FORMAT: expected embed (default) or text');
+    expect(message).toContain('DIGEST_3_CRON: required: a cron schedule');
+    expect(message).not.toContain('@here');
+  });
+
   it('names the cron field that is wrong and its allowed range, five fields or six', () => {
     const cronError = (cron: string) =>
       errorOf(() => loadDigestSettings({ DIGEST_1_CHANNEL: '123456789012345678', DIGEST_1_CRON: cron }));

@@ -176,7 +176,7 @@ describe('plain text (DIGEST_<n>_FORMAT=text)', () => {
     expect(pages).toHaveLength(3);
     const text = pages.map((p) => p.content).join('\n');
     expect(text).not.toMatch(/@everyone|<@&\d/);
-    expect(text).toContain('**Section \\*0\\***');
+    expect(text).toContain('### Section \\*0\\*');
     expect(pages[2]?.content).toMatch(/more lines not shown \(at most 3 messages\)/);
     // The embed rendering of the same answer shows the same first field.
     expect(JSON.stringify(toDiscordPages(answer)[0])).toContain('field 0');

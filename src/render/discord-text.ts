@@ -1,8 +1,9 @@
 // Answer → plain Discord messages (no embeds), for channels whose members hide embeds or read through
 // bridges that drop them (DIGEST_<n>_FORMAT=text). The same text as the embeds, as Markdown lines:
-// section titles bold, field names bold, footers as subtext. Raw text is escaped (and its mentions
-// neutralised) exactly as toDiscordPages does; messages split at line ends and never exceed 2,000
-// characters; a run of more pages than allowed ends with a line saying how much was left out.
+// section titles as headings, field names bold and fields a blank line apart, footers as subtext. Raw
+// text is escaped (and its mentions neutralised) exactly as toDiscordPages does; messages split at line
+// ends and never exceed 2,000 characters; a run of more pages than allowed ends with a line saying how
+// much was left out.
 import type { Answer } from './answer.ts';
 import { DEFAULT_MAX_PAGES, fitEscaped, type MessagePayload, outgoingFile } from './discord.ts';
 import { DISCORD_LIMITS as L } from './limits.ts';
@@ -19,9 +20,11 @@ function linesOf(answer: Answer): string[] {
   if (answer.content) add(answer.content);
   for (const section of answer.sections) {
     if (lines.length > 0) lines.push('');
-    if (section.title) add(section.title, (t) => `**${t}**`);
+    if (section.title) add(section.title, (t) => `### ${t}`);
     if (section.description) add(section.description);
-    for (const field of section.fields ?? []) {
+    for (const [n, field] of (section.fields ?? []).entries()) {
+      // A blank line between fields: each is one incident, or one count, read apart.
+      if (n > 0 || section.description) lines.push('');
       add(field.name, (t) => `**${t}**`);
       add(field.value);
     }

@@ -59,6 +59,21 @@ describe('delivery record', () => {
     expect(runKeys(store.data)).toHaveLength(3);
   });
 
+  it('keeps at most maxBytes of runs, dropping the oldest, and always the newest run', async () => {
+    const store = memoryStore();
+    const now = 100 * DAY;
+    const size = JSON.stringify(run({ at: now })).length;
+    const record = createDeliveryRecord(store, { maxBytes: size * 2.5, now: () => now });
+    for (let i = 1; i <= 6; i++) await record.add(DIGEST, run({ at: now - (10 - i) * HOUR }));
+    expect((await record.runs(DIGEST)).map((r) => r.at)).toEqual([now - 4 * HOUR, now - 5 * HOUR]);
+    expect(runKeys(store.data)).toHaveLength(2);
+    // A run larger than the whole budget is still kept, alone.
+    const huge = createDeliveryRecord(store, { maxBytes: 10, now: () => now });
+    await huge.add(DIGEST, run({ at: now - HOUR }));
+    expect((await record.runs(DIGEST)).map((r) => r.at)).toEqual([now - HOUR]);
+    expect(runKeys(store.data)).toHaveLength(1);
+  });
+
   it('drops runs older than maxAgeMs, at reading and (with their keys) at the next write', async () => {
     const store = memoryStore();
     let now = 100 * DAY;

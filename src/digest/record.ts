@@ -5,9 +5,10 @@
 // The store has no expiry and no key listing, so the record keeps its own bounds. Per digest and
 // channel, one key per run holds its full record (`digest:<id>:<channel>:run:<runId>:<at>`), and an
 // index (`digest:<id>:<channel>:runs`) holds small summaries of the runs kept, newest first: at most
-// `maxRuns`, none older than `maxAgeMs`. Adding a run reads the index and writes the run, the index and
-// the deletion of the runs it drops, in one write: O(run size), never O(history). A run lists at most
-// `maxListed` incidents, keeping the most telling fates; the rest are only counted (`unlisted`).
+// `maxRuns`, at most `maxBytes` of records together, none older than `maxAgeMs`. Adding a run reads the
+// index and writes the run, the index and the deletion of the runs it drops, in one write: O(run size),
+// never O(history). A run lists at most `maxListed` incidents, keeping the most telling fates; the rest
+// are only counted (`unlisted`).
 import type { DigestConfig } from '../config.ts';
 import type { StateStore } from '../state/store.ts';
 import type { FilterKind } from './explain.ts';
@@ -58,6 +59,8 @@ export interface RunRecord {
 
 /** What the index keeps of each run. */
 interface RunSummary {
+  /** The run record's size as stored (JSON characters); absent in indexes written before it was kept. */
+  bytes?: number;
   /** The run's key suffix: `run:<runId>:<at>`. */
   key: string;
   runId: string;
@@ -72,6 +75,8 @@ export type RecordWrite = (entries: { key: string; value: unknown }[], deletes?:
 export interface DeliveryRecordOptions {
   /** Runs kept per digest and channel (200). */
   maxRuns?: number;
+  /** Characters of run records kept per digest and channel (256 KiB): the newest run is always kept. */
+  maxBytes?: number;
   /** Runs older than this are dropped (30 days). */
   maxAgeMs?: number;
   /** Incidents listed per run (500). */
@@ -81,6 +86,7 @@ export interface DeliveryRecordOptions {
 
 export const DELIVERY_RECORD_DEFAULTS = {
   maxRuns: 200,
+  maxBytes: 256 * 1024,
   maxAgeMs: 30 * 24 * 60 * 60 * 1000,
   maxListed: 500,
 } as const;
@@ -138,6 +144,7 @@ function bounded(run: RunRecord, maxListed: number): RunRecord {
 
 export function createDeliveryRecord(store: StateStore, options: DeliveryRecordOptions = {}) {
   const maxRuns = options.maxRuns ?? DELIVERY_RECORD_DEFAULTS.maxRuns;
+  const maxBytes = options.maxBytes ?? DELIVERY_RECORD_DEFAULTS.maxBytes;
   const maxAgeMs = options.maxAgeMs ?? DELIVERY_RECORD_DEFAULTS.maxAgeMs;
   const maxListed = options.maxListed ?? DELIVERY_RECORD_DEFAULTS.maxListed;
   const now = options.now ?? Date.now;
@@ -161,27 +168,33 @@ export function createDeliveryRecord(store: StateStore, options: DeliveryRecordO
 
   return {
     /**
-     * Records a run, bounded (see `bounded`), and drops the runs beyond `maxRuns` or older than
-     * `maxAgeMs`, deleting their keys in the same write. The same run (runId and time) added again
+     * Records a run, bounded (see `bounded`), and drops the runs beyond `maxRuns` or `maxBytes` (the
+     * newest always stays) or older than `maxAgeMs`, deleting their keys in the same write. The same run (runId and time) added again
      * replaces itself; a resumed run (same runId, later) is a run of its own.
      */
     async add(digest: DigestRef, run: RunRecord, write: RecordWrite = storeWrite): Promise<void> {
+      const stored = bounded(run, maxListed);
       const summary: RunSummary = {
         key: `run:${run.runId}:${run.at}`,
         runId: run.runId,
         at: run.at,
         ...(run.since === undefined ? {} : { since: run.since }),
         asOf: run.asOf,
+        bytes: JSON.stringify(stored).length,
       };
       const cutoff = now() - maxAgeMs;
       const previous = (await store.get<RunSummary[]>(recordKeys.index(digest))) ?? [];
       const all = [summary, ...previous.filter((s) => s.key !== summary.key)].sort((a, b) => b.at - a.at);
       const kept: RunSummary[] = [];
       const dropped: RunSummary[] = [];
-      for (const s of all) (kept.length < maxRuns && s.at >= cutoff ? kept : dropped).push(s);
+      let bytes = 0;
+      for (const s of all) {
+        bytes += s.bytes ?? 0;
+        const fits = kept.length === 0 || bytes <= maxBytes;
+        (kept.length < maxRuns && s.at >= cutoff && fits ? kept : dropped).push(s);
+      }
       const entries: { key: string; value: unknown }[] = [];
-      if (kept.includes(summary))
-        entries.push({ key: recordKeys.run(digest, summary.key), value: bounded(run, maxListed) });
+      if (kept.includes(summary)) entries.push({ key: recordKeys.run(digest, summary.key), value: stored });
       entries.push({ key: recordKeys.index(digest), value: kept });
       await write(
         entries,

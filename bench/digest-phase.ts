@@ -1,14 +1,42 @@
 // Digest work that does not touch Discord: the tracker's first look at the index (the bot waits for it
 // before logging in), noting a day's changes, and composing digests from them.
 import path from 'node:path';
+import type { DigestConfig } from '../src/config.ts';
 import { composeDigest, selectDigestItems } from '../src/digest/compose.ts';
+import { createDigestInquiry } from '../src/digest/inquiry.ts';
+import { createDigestRunner } from '../src/digest/runner.ts';
 import { IncidentTracker } from '../src/digest/tracker.ts';
 import { Catalog, incidentOf } from '../src/incidents/catalog.ts';
 import { type Incident, parseIncident } from '../src/incidents/schema.ts';
+import { createLogger } from '../src/logger.ts';
 import { createStateStore } from '../src/state/store.ts';
 import { generateIncident } from './generate.ts';
 import { type MemorySample, memorySample } from './load-phase.ts';
 import { type Latency, measureAsync } from './stats.ts';
+
+/** An alert on any incident with 10 or more claimed deaths, and a digest of two countries' battles. */
+const ALERT: DigestConfig = {
+  id: 'bench-alert',
+  channelId: '100000000000000001',
+  cron: '* * * * *',
+  timezone: 'UTC',
+  countries: [],
+  filters: { minDeaths: 10 },
+  title: 'Deadly',
+  whenEmpty: 'quiet',
+  mode: 'alert',
+  alertCap: 10,
+};
+const FILTERED: DigestConfig = {
+  id: 'bench-filtered',
+  channelId: '100000000000000002',
+  cron: '0 7 * * *',
+  timezone: 'UTC',
+  countries: ['Syria', 'IRQ'],
+  filters: { types: ['battles'] },
+  title: 'Battles',
+  whenEmpty: 'quiet',
+};
 
 export interface DigestResult {
   /** tracker.observe over the whole index on an empty SQLite store (start-up of a new bot). */
@@ -32,6 +60,19 @@ export interface DigestResult {
   };
   /** Messages of one regular digest. */
   messages: number;
+  /**
+   * Issue 16's digests through the runner (a stub Discord): an alert's poll when nothing changed (its
+   * steady cost, every 20 s), a filtered digest's run over the day's changes that keeps its delivery
+   * record (selection, which filters left each candidate out, the record write), and reading the record
+   * back for /digest why and /digest status. Absent in results from before them.
+   */
+  delivery?: {
+    alertPoll: Latency;
+    filteredRunMs: number;
+    filtered: number;
+    why: Latency;
+    status: Latency;
+  };
 }
 
 /**
@@ -125,6 +166,17 @@ export async function measureDigests(
     const t0 = performance.now();
     await tracker.observe(catalog);
     const firstObserveMs = performance.now() - t0;
+    const runner = createDigestRunner({
+      store,
+      tracker,
+      catalog: () => catalog,
+      send: { send: async () => ({ id: String(++posts) }) },
+      logger: createLogger({ level: 'silent' }),
+    });
+    let posts = 0;
+    // Each starts here: the alert from now, the filtered digest with its first run (the current picture).
+    await runner.run(ALERT, { reason: 'alert' });
+    await runner.run(FILTERED, { reason: 'manual' });
     const memoryAfterObserve = memorySample();
     const cursor = tracker.lastObservedAt;
     const added = Math.min(50, Math.max(1, Math.floor(catalog.size / 20)));
@@ -152,6 +204,26 @@ export async function measureDigests(
     const options = { iterations: 100, budgetMs: 3000, minIterations: 5 };
     const regular = await compose(cursor, [])();
     const messages = regular?.messages.length ?? 0;
+    const r0 = performance.now();
+    await runner.run(FILTERED, { reason: 'manual' });
+    const filteredRunMs = performance.now() - r0;
+    const [latest] = await runner.record.runs(FILTERED, 1);
+    const inquiry = createDigestInquiry({
+      record: runner.record,
+      tracker,
+      catalog: () => catalog,
+      state: runner.state,
+    });
+    const someId = Object.keys(latest?.incidents ?? {})[0] ?? 'no-such-incident';
+    // The alert's first poll after the day notes it (and posts); the polls measured see nothing new.
+    await runner.run(ALERT, { reason: 'alert' });
+    const delivery = {
+      alertPoll: await measureAsync(() => runner.run(ALERT, { reason: 'alert' }), options),
+      filteredRunMs,
+      filtered: latest?.counts.filtered ?? 0,
+      why: await measureAsync(() => inquiry.why(FILTERED, someId), options),
+      status: await measureAsync(() => inquiry.runs(FILTERED), options),
+    };
     return {
       firstObserveMs,
       memoryAfterObserve,
@@ -160,6 +232,7 @@ export async function measureDigests(
       added,
       changed,
       messages,
+      delivery,
       compose: {
         regular: await measureAsync(compose(cursor, []), options),
         regularCountries: await measureAsync(compose(cursor, ['Syria', 'IRQ']), options),

@@ -284,6 +284,16 @@ function sizeTables(sizes: readonly SizeReport[]): string[] {
       ['compose regular digest p50 / p99, ms', (s) => lat(s.digest.compose.regular)],
       ['  … for two countries', (s) => lat(s.digest.compose.regularCountries)],
       ['compose first digest p50 / p99, ms', (s) => lat(s.digest.compose.first)],
+      [
+        'alert poll, nothing new p50 / p99, ms',
+        (s) => (s.digest.delivery ? lat(s.digest.delivery.alertPoll) : '—'),
+      ],
+      [
+        'filtered run with its record, ms',
+        (s) => (s.digest.delivery ? ms(s.digest.delivery.filteredRunMs) : '—'),
+      ],
+      ['/digest why p50 / p99, ms', (s) => (s.digest.delivery ? lat(s.digest.delivery.why) : '—')],
+      ['/digest status p50 / p99, ms', (s) => (s.digest.delivery ? lat(s.digest.delivery.status) : '—')],
     ]),
     '',
     table('Memory', sizes, [

@@ -153,7 +153,12 @@ export const DIGEST_SETTINGS: readonly Setting[] = [
     description: 'digest on the schedule, or alert per incident',
     choices: ['digest', 'alert'],
   },
-  { option: 'alert-cap', key: 'ALERT_CAP', kind: 'integer', description: 'Alerts per hour at most (1-100)' },
+  {
+    option: 'alert-cap',
+    key: 'ALERT_CAP',
+    kind: 'integer',
+    description: 'Alerts per hour in the channel at most (1-25)',
+  },
   { option: 'thread', key: 'THREAD', kind: 'boolean', description: 'Open a thread per run' },
   {
     option: 'forum-tags',

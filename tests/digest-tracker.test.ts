@@ -4,7 +4,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { selectDigestItems } from '../src/digest/compose.ts';
 import { incidentFacets } from '../src/digest/facets.ts';
-import { IncidentTracker } from '../src/digest/tracker.ts';
+import { IncidentTracker, partOf } from '../src/digest/tracker.ts';
 import { type Catalog, shardOf } from '../src/incidents/catalog.ts';
 import type { Incident } from '../src/incidents/schema.ts';
 import { makeCatalog, makeIncident } from './helpers/incidents.ts';
@@ -64,19 +64,21 @@ describe('the digest tracker', () => {
     time.tick();
     write(catalog, 'data/i-7.yaml', [incident('i-7', 'Revised.')]);
     await tracker.observe(catalog);
-    // The head, then the one shard of the changed id; written back with one log chunk and the head.
-    const shardsRead = get.mock.calls.map(([key]) => key).filter((key) => /^seen:[0-9a-f]{2}$/.test(key));
-    expect(shardsRead).toEqual([`seen:${shardOf('i-7')}`]);
+    // The head, then the one part of the one shard of the changed id (and its shard's old whole key,
+    // a marker since the first write); written back with one log chunk and the head.
+    const part = `seen:${shardOf('i-7')}:${partOf('i-7')}`;
+    const shardsRead = get.mock.calls.map(([key]) => key).filter((key) => /^seen:[0-9a-f]{2}/.test(key));
+    expect(shardsRead).toEqual([`seen:${shardOf('i-7')}`, part]);
     expect(setMany).toHaveBeenCalledTimes(1);
     const written = setMany.mock.calls[0]?.[0].map((e) => e.key) ?? [];
     expect(written).toHaveLength(3);
     expect(written).toEqual(
-      expect.arrayContaining([
-        'seen:head',
-        `seen:${shardOf('i-7')}`,
-        expect.stringMatching(/^seen:log:\d+$/),
-      ]),
+      expect.arrayContaining(['seen:head', part, expect.stringMatching(/^seen:log:\d+$/)]),
     );
+    // The part holds a sixteenth of the shard's records, or so.
+    const records = (await store.get<Record<string, unknown>>(part)) ?? {};
+    expect(Object.keys(records).length).toBeLessThan(10);
+    expect(Object.keys(records)).toContain('i-7');
   });
 
   it('reports nothing again when the index is deleted and rebuilt with the same content', async () => {
@@ -114,6 +116,43 @@ describe('the digest tracker', () => {
     expect(tracker.lastObservedAt).toBe(old);
     const t = await tracker.observe(makeCatalog([a, incident('b')]));
     expect(await tracker.changedSince(old, t)).toEqual(['b']);
+  });
+
+  it('reads a store whose shards are whole (before parts), and splits a shard at its first write', async () => {
+    const store = memoryStore();
+    const time = clock();
+    const ids = Array.from({ length: 400 }, (_, i) => `i-${i}`);
+    const catalog = makeCatalog(ids.map((id) => incident(id)));
+    const t1 = await new IncidentTracker(store, time.now).observe(catalog);
+    // Rewrite the store in the earlier format: each shard's records under one key, no parts.
+    for (const key of [...store.data.keys()]) {
+      const m = /^seen:([0-9a-f]{2}):[0-9a-f]$/.exec(key);
+      if (!m) continue;
+      const whole = (await store.get<Record<string, unknown>>(`seen:${m[1]}`)) ?? {};
+      await store.set(`seen:${m[1]}`, { ...whole, ...(await store.get<Record<string, unknown>>(key)) });
+      await store.delete(key);
+    }
+    const tracker = new IncidentTracker(store, time.now);
+    const before = await tracker.records(ids);
+    expect(before.size).toBe(400);
+    // A change to one incident splits its shard, with a marker under the old key; nothing else counts
+    // as changed, and every record of that shard is still there.
+    time.tick();
+    write(catalog, 'data/i-7.yaml', [incident('i-7', 'Revised.')]);
+    const t2 = await tracker.observe(catalog);
+    expect(await tracker.changedSince(t1, t2)).toEqual(['i-7']);
+    expect(await store.get(`seen:${shardOf('i-7')}`)).toEqual({ '#moved': true });
+    const after = await new IncidentTracker(store, time.now).records(ids);
+    expect(after.size).toBe(400);
+    expect(after.get('i-7')?.versions).toHaveLength(2);
+    for (const id of ids.filter((id) => id !== 'i-7')) expect(after.get(id)).toEqual(before.get(id));
+    // A rebuilt index compares every shard and splits them all, reporting nothing.
+    time.tick();
+    const rebuilt = makeCatalog(ids.map((id) => incident(id, id === 'i-7' ? 'Revised.' : undefined)));
+    const t3 = await tracker.observe(rebuilt);
+    expect(await tracker.changedSince(t2, t3)).toEqual([]);
+    const wholeLeft = [...store.data.keys()].filter((key) => /^seen:[0-9a-f]{2}$/.test(key));
+    for (const key of wholeLeft) expect(await store.get(key)).toEqual({ '#moved': true });
   });
 
   it('never counts changes whose save failed, and finds them again at the next observation', async () => {

@@ -13,19 +13,12 @@ import {
 } from '../src/digest/explain.ts';
 import {
   compileDigestFilter,
-  type DatasetName,
   type DigestFilter,
   filterScope,
   matchesDigestFilter,
 } from '../src/digest/filters.ts';
 import type { Catalog } from '../src/incidents/catalog.ts';
-import type { Incident, IncidentInput } from '../src/incidents/schema.ts';
-import {
-  EVENT_TYPES,
-  type EventType,
-  SUB_EVENT_TYPES,
-  type SubEventType,
-} from '../src/incidents/taxonomy.ts';
+import { filterArb, incidentInput, toIncident } from './helpers/digest-filter-arbitraries.ts';
 import { makeCatalog, makeIncident } from './helpers/incidents.ts';
 
 type Filtered = Pick<DigestConfig, 'countries' | 'filters'>;
@@ -124,61 +117,6 @@ describe('explainFilter', () => {
 });
 
 // --- Property: random incidents and filters, as in tests/digest-filters.property.test.ts.
-
-const PLACES = [{ country: 'Syria', iso3: 'SYR' }, { country: 'Iraq', iso3: 'IRQ' }, { country: 'Yemen' }];
-const ADMIN1 = ['Aleppo', 'Rif Dimashq', 'Rif-Dimashq', 'Ḥalab', 'Idlib'];
-const ACTORS = ['Hezbollah', 'Syrian Arab Army', 'Islamic State', 'HÉZBOLLAH'];
-const WORDS = ['chemical', 'toxic', 'gas', 'gasoline', 'market', 'the', 'über', 'hospital', 'x', 'xylophone'];
-const SUBS = Object.keys(SUB_EVENT_TYPES) as SubEventType[];
-const EVENTS = Object.keys(EVENT_TYPES) as EventType[];
-
-const sentence = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 4 }).map((w) => w.join(' '));
-const incidentInput = fc.record({
-  place: fc.constantFrom(...PLACES),
-  admin1: fc.option(fc.constantFrom(...ADMIN1), { nil: undefined }),
-  type: fc.oneof(
-    fc.constantFrom(...SUBS).map((sub) => ({ event: SUB_EVENT_TYPES[sub].event as EventType, sub })),
-    fc.constantFrom(...EVENTS).map((event) => ({ event })),
-  ),
-  actors: fc.uniqueArray(fc.constantFrom(...ACTORS), { maxLength: 2 }),
-  title: sentence,
-  killed: fc.array(fc.option(fc.nat(60), { nil: undefined }), { maxLength: 2 }),
-  ids: fc.constantFrom<IncidentInput['external_ids']>(undefined, { acled: '1' }, { ucdp: '2' }),
-});
-type Generated = typeof incidentInput extends fc.Arbitrary<infer T> ? T : never;
-
-function toIncident(g: Generated, i: number): Incident {
-  return makeIncident({
-    id: `p-${i}`,
-    title: g.title,
-    location: { ...g.place, ...(g.admin1 === undefined ? {} : { admin1: g.admin1 }), place: 'somewhere' },
-    type: g.type,
-    actors: g.actors.map((name) => ({ name, side: 'side_a' as const })),
-    casualties: g.killed.map((best) => ({
-      claimant: 'ACLED',
-      killed: best === undefined ? { text: 'scores' } : { best },
-      source: 'src-1',
-    })),
-    ...(g.ids === undefined ? {} : { external_ids: g.ids }),
-  });
-}
-
-const sometimes = <T>(arb: fc.Arbitrary<T>) =>
-  fc.oneof({ arbitrary: fc.constant(undefined), weight: 1 }, { arbitrary: arb, weight: 1 });
-const some = <T>(values: readonly T[], max = 2) =>
-  sometimes(fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: max }));
-const filterArb: fc.Arbitrary<DigestFilter> = fc
-  .record({
-    countries: some(['Syria', 'irq', 'YEMEN', 'Atlantis']),
-    types: some(EVENTS),
-    subtypes: some(SUBS, 3),
-    actors: some(['hezb', 'ARMY', 'state', 'zz']),
-    keywords: some(['chemical', 'toxic gas', 'hosp', 'Über', 'the market', 'x']),
-    minDeaths: sometimes(fc.integer({ min: 1, max: 70 })),
-    regions: some(['aleppo', 'Rif Dimashq', 'halab']),
-    datasets: some<DatasetName>(['hand-written', 'acled', 'ucdp']),
-  })
-  .map((f) => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as DigestFilter);
 
 describe('explainFilter against the combined filter', () => {
   it('passes exactly when the combined filter does, naming the kinds that reject alone', () => {

@@ -157,10 +157,10 @@ export interface StandinGuild {
   roles?: { id: string; name: string }[];
 }
 
-export function makeTextChannel(channel: StandinChannel, position = 0) {
+/** What every guild channel of the stand-in has, text or forum. */
+function channelBase(channel: StandinChannel, position: number) {
   return {
     id: channel.id,
-    type: ChannelType.GuildText,
     guild_id: channel.guildId,
     name: channel.name,
     position,
@@ -171,6 +171,13 @@ export function makeTextChannel(channel: StandinChannel, position = 0) {
     rate_limit_per_user: 0,
     parent_id: null,
     flags: noFlags<ChannelFlags>(),
+  };
+}
+
+export function makeTextChannel(channel: StandinChannel, position = 0) {
+  return {
+    ...channelBase(channel, position),
+    type: ChannelType.GuildText,
   } satisfies APIGuildTextChannel<ChannelType.GuildText>;
 }
 
@@ -179,17 +186,7 @@ const FORUM_TAG = { moderated: false, emoji_id: null, emoji_name: null } as cons
 /** A forum (15) or media (16) channel: its tags, no messages of its own. */
 export function makeForumChannel(channel: StandinChannel, position = 0) {
   const common = {
-    id: channel.id,
-    guild_id: channel.guildId,
-    name: channel.name,
-    position,
-    permission_overwrites: [],
-    topic: null,
-    nsfw: false,
-    last_message_id: null,
-    rate_limit_per_user: 0,
-    parent_id: null,
-    flags: noFlags<ChannelFlags>(),
+    ...channelBase(channel, position),
     available_tags: (channel.availableTags ?? []).map((tag) => ({
       ...FORUM_TAG,
       id: tag.id,

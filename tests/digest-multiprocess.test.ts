@@ -41,7 +41,7 @@ const quiet = createLogger({ level: 'silent' });
 let standin: Standin;
 let work: string;
 let channels = 0;
-const CHANNELS = Array.from({ length: 6 }, (_, i) => `10000000000000020${i}`);
+const CHANNELS = Array.from({ length: 8 }, (_, i) => `10000000000000020${i}`);
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'sitrep-multi-'));
@@ -171,6 +171,33 @@ describe.each(backends)('digests run by several processes on $name', ({ name, en
       const late = await procs[2]?.runner.run(digest, { scheduledFor: slot - 3000, reason: 'scheduled' });
       expect(late?.outcome).toBe('busy');
       expect(await procs[0]?.store.get<PendingRun>(digestKey(digest, 'pending'))).toBeUndefined();
+      await Promise.all(procs.map((p) => p.close()));
+    },
+    30_000,
+  );
+
+  it.skipIf(!enabled)(
+    'three processes poll the same alert: each new match is POSTed exactly once, nothing from before it',
+    async () => {
+      const channelId = CHANNELS[channels++] ?? '';
+      const url = storeUrl();
+      const procs = ['A', 'B', 'C'].map((n) => process_(url, n));
+      const alert: DigestConfig = { ...digestFor(channelId), id: '9', mode: 'alert', alertCap: 25 };
+      let incidents = [1, 2].map(syria);
+      for (const p of procs) p.load(incidents);
+      // The alert starts from now: what was there before is not alerted.
+      await Promise.all(procs.map((p) => p.runner.run(alert, { reason: 'alert' })));
+      for (let round = 0; round < 4; round++) {
+        incidents = [...incidents, syria(100 + round * 2), syria(101 + round * 2)];
+        for (const p of procs) p.load(incidents);
+        await procs[round % 3]?.runner.observe(makeCatalog(incidents));
+        // Every process polls at once, as their 20 s timers may coincide.
+        await Promise.all(procs.map((p) => p.runner.run(alert, { reason: 'alert' })));
+      }
+      await Promise.all(procs.map((p) => p.runner.run(alert, { reason: 'alert' })));
+      for (const incident of incidents.slice(2)) expect(timesPosted(channelId, incident.title)).toBe(1);
+      for (const incident of incidents.slice(0, 2)) expect(timesPosted(channelId, incident.title)).toBe(0);
+      expect(rawPosts(channelId)).toHaveLength(8);
       await Promise.all(procs.map((p) => p.close()));
     },
     30_000,

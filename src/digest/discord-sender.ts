@@ -1,6 +1,7 @@
 // Posting digest messages through discord.js' REST client (429s are waited out there, per route).
 import { DiscordAPIError, HTTPError, type RawFile, type REST, Routes } from 'discord.js';
 import type { MessagePayload } from '../render/discord.ts';
+import { spacedTurns } from './pacer.ts';
 import { type ChannelInfo, DeliveryError, type DigestSender, type OutgoingMessage } from './runner.ts';
 
 /** Statuses where retrying cannot help: bad body, no access, no such channel. */
@@ -23,19 +24,8 @@ export function restSender(rest: REST, pace: PaceOptions = {}): DigestSender {
   const interval = 1000 / (pace.perSecond ?? 46);
   const now = pace.now ?? (() => performance.now());
   const sleep = pace.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  // Requests take turns: each waits for the one before it, then until `interval` after that one went.
-  // Measured when a request actually goes, so a stalled event loop delays the queue but never bunches it.
-  let queue: Promise<void> = Promise.resolve();
-  let lastSent = Number.NEGATIVE_INFINITY;
-  const turn = (): Promise<void> => {
-    const mine = queue.then(async () => {
-      const wait = lastSent + interval - now();
-      if (wait > 0) await sleep(wait);
-      lastSent = now();
-    });
-    queue = mine.catch(() => undefined);
-    return mine;
-  };
+  // Requests take turns, `interval` apart (pacer.ts spacedTurns).
+  const turn = spacedTurns({ interval, now, sleep });
   /** One paced request; whatever goes wrong becomes a DeliveryError. */
   const request = async <T>(call: () => Promise<unknown>, forbidden: string): Promise<T> => {
     await turn();

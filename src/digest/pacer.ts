@@ -50,18 +50,14 @@ export function pacedSender(sender: DigestSender, options: PacerOptions): Digest
   };
   // Posts of this process take their point in turn, so only the first of them asks the store while the
   // budget is spent (not every digest due), and each goes out as soon as it has its point.
-  let queue: Promise<void> = Promise.resolve();
-  let granted = Number.NEGATIVE_INFINITY;
-  const turn = (): Promise<void> => {
-    const mine = queue.then(async () => {
-      const early = granted + interval - now();
-      if (early > 0) await sleep(early);
+  const turn = spacedTurns({
+    interval,
+    now,
+    sleep,
+    before: async () => {
       for (let wait = await take(); wait > 0; wait = await take()) await sleep(wait);
-      granted = now();
-    });
-    queue = mine.catch(() => undefined);
-    return mine;
-  };
+    },
+  });
   // Threads and forum posts take their point like posts. The channel look-up does not: the sender asks
   // Discord once per channel and process, and answers from its cache after that.
   const paced = <A extends unknown[], R>(call: ((...args: A) => Promise<R>) | undefined) =>
@@ -83,5 +79,31 @@ export function pacedSender(sender: DigestSender, options: PacerOptions): Digest
     },
     ...(sender.channel ? { channel: sender.channel.bind(sender) } : {}),
     ...Object.fromEntries(Object.entries(optional).filter(([, call]) => call !== undefined)),
+  };
+}
+
+/**
+ * Calls taking turns: each waits for the one before it, then until `interval` after that one went (and
+ * then for `before`, when given). Measured when a call actually goes, so a stalled event loop delays the
+ * queue but never bunches it. A failed turn does not hold up the next.
+ */
+export function spacedTurns(options: {
+  interval: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  before?: () => Promise<void>;
+}): () => Promise<void> {
+  const { interval, now, sleep, before } = options;
+  let queue: Promise<void> = Promise.resolve();
+  let last = Number.NEGATIVE_INFINITY;
+  return () => {
+    const mine = queue.then(async () => {
+      const early = last + interval - now();
+      if (early > 0) await sleep(early);
+      await before?.();
+      last = now();
+    });
+    queue = mine.catch(() => undefined);
+    return mine;
   };
 }

@@ -45,15 +45,19 @@ afterEach(async () => {
   standin = undefined;
 });
 
+/** `sitrep start` against the stand-in, with only the env settings it needs, over the example data. */
+const startOn = (on: Standin) =>
+  runSitrep(['start'], {
+    DISCORD_TOKEN: on.token,
+    DISCORD_API_URL: on.apiUrl,
+    DATA_DIR: path.resolve('data'),
+    LOG_LEVEL: 'info',
+  });
+
 describe('sitrep start', () => {
   it('connects with only env settings, answers, and stops cleanly on SIGTERM', async () => {
     standin = await startStandin();
-    running = runSitrep(['start'], {
-      DISCORD_TOKEN: standin.token,
-      DISCORD_API_URL: standin.apiUrl,
-      DATA_DIR: path.resolve('data'),
-      LOG_LEVEL: 'info',
-    });
+    running = startOn(standin);
     await standin.waitForSession({ timeoutMs: 20_000 });
     await until(
       'the bot to connect',
@@ -71,12 +75,7 @@ describe('sitrep start', () => {
 
   it('stops on SIGTERM within seconds even when Discord has gone away', async () => {
     standin = await startStandin();
-    running = runSitrep(['start'], {
-      DISCORD_TOKEN: standin.token,
-      DISCORD_API_URL: standin.apiUrl,
-      DATA_DIR: path.resolve('data'),
-      LOG_LEVEL: 'info',
-    });
+    running = startOn(standin);
     await until(
       'the bot to connect',
       () => running?.output().includes('connected to Discord') === true,
@@ -93,12 +92,7 @@ describe('sitrep start', () => {
 
   it('a SIGTERM while it is still starting stops it cleanly, not by the signal', async () => {
     standin = await startStandin();
-    running = runSitrep(['start'], {
-      DISCORD_TOKEN: standin.token,
-      DISCORD_API_URL: standin.apiUrl,
-      DATA_DIR: path.resolve('data'),
-      LOG_LEVEL: 'info',
-    });
+    running = startOn(standin);
     await until('the start to begin', () => running?.output().includes('"msg"') === true, 20_000);
     const stopped = Date.now();
     running.child.kill('SIGTERM');

@@ -6,18 +6,11 @@ import type { DigestRunner, RunOutcome } from '../src/digest/runner.ts';
 import { runIdFor } from '../src/digest/runner.ts';
 import { startDigestSchedules } from '../src/digest/scheduler.ts';
 import { createLogger } from '../src/logger.ts';
+import { MORNING_DIGEST } from './helpers/digest-runner.ts';
 import { memoryStore } from './helpers/memory-store.ts';
 import { sleep, until } from './helpers/wait.ts';
 
-const digest: DigestConfig = {
-  id: '1',
-  channelId: '111111111111111111',
-  cron: '0 7 * * *',
-  timezone: 'Europe/Berlin',
-  countries: [],
-  title: 'Morning briefing',
-  whenEmpty: 'quiet',
-};
+const digest = MORNING_DIGEST;
 
 describe('runIdFor', () => {
   const slot = Date.parse('2026-11-25T06:00:00Z');

@@ -4,18 +4,10 @@ import { composeDigest, DIGEST_CAPS, selectDigestItems } from '../src/digest/com
 import { describeChanges, incidentFacets } from '../src/digest/facets.ts';
 import { DeliveryError } from '../src/digest/runner.ts';
 import { IncidentTracker } from '../src/digest/tracker.ts';
-import { runnerSetup } from './helpers/digest-runner.ts';
+import { MORNING_DIGEST, runnerSetup } from './helpers/digest-runner.ts';
 import { makeCatalog, makeIncident } from './helpers/incidents.ts';
 
-const digest: DigestConfig = {
-  id: '1',
-  channelId: '111111111111111111',
-  cron: '0 7 * * *',
-  timezone: 'Europe/Berlin',
-  countries: [],
-  title: 'Morning briefing',
-  whenEmpty: 'quiet',
-};
+const digest = MORNING_DIGEST;
 
 const setup = runnerSetup;
 

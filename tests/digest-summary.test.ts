@@ -4,7 +4,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { commands } from '../commands/index.ts';
 import { parseSlashLine } from '../src/cli/slash-line.ts';
-import { type DigestConfig, loadDigestSettings } from '../src/config.ts';
+import { loadDigestSettings } from '../src/config.ts';
 import { composeDigest, DIGEST_CAPS, DIGEST_CHART_FILE, selectDigestItems } from '../src/digest/compose.ts';
 import { withFiles } from '../src/digest/discord-sender.ts';
 import type { OutgoingMessage } from '../src/digest/runner.ts';
@@ -13,18 +13,10 @@ import { matchesType, resolveCountry, resolveType } from '../src/incidents/filte
 import { latest, parseSince } from '../src/incidents/queries.ts';
 import type { Incident } from '../src/incidents/schema.ts';
 import { createStateStore } from '../src/state/store.ts';
-import { runnerSetup } from './helpers/digest-runner.ts';
+import { MORNING_DIGEST, runnerSetup } from './helpers/digest-runner.ts';
 import { makeCatalog, makeIncident } from './helpers/incidents.ts';
 
-const digest: DigestConfig = {
-  id: '1',
-  channelId: '111111111111111111',
-  cron: '0 7 * * *',
-  timezone: 'Europe/Berlin',
-  countries: [],
-  title: 'Morning briefing',
-  whenEmpty: 'quiet',
-};
+const digest = MORNING_DIGEST;
 
 const COUNTRIES = [
   { country: 'Syria', iso3: 'SYR' },

@@ -1,5 +1,6 @@
 // A digest runner over an in-memory store and a changing catalog, on a clock the test moves, posting to a
 // fake Discord that, like Discord, drops a message whose nonce the channel has already seen.
+import type { DigestConfig } from '../../src/config.ts';
 import {
   type ChannelInfo,
   createDigestRunner,
@@ -15,6 +16,17 @@ import { makeCatalog } from './incidents.ts';
 import { memoryStore } from './memory-store.ts';
 
 export const quiet = createLogger({ level: 'silent' });
+
+/** A plain daily digest: every country, 07:00 Berlin time, quiet when empty. */
+export const MORNING_DIGEST: DigestConfig = {
+  id: '1',
+  channelId: '111111111111111111',
+  cron: '0 7 * * *',
+  timezone: 'Europe/Berlin',
+  countries: [],
+  title: 'Morning briefing',
+  whenEmpty: 'quiet',
+};
 
 /**
  * `channels`: the kinds of channel the fake knows (others are text channels); with it, the sender also

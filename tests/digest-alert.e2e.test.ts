@@ -5,14 +5,17 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../commands/index.ts';
-import { type BotConfig, loadDigestSettings } from '../src/config.ts';
+import type { BotConfig } from '../src/config.ts';
 import { type RunningBot, startBot } from '../src/discord/bot.ts';
-import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
-import { type Standin, startStandin } from './discord/standin.ts';
-import { standinConfig } from './helpers/bot-config.ts';
-import { type DigestWorkspace, digestWorkspace, incidentJson, killed } from './helpers/digest-e2e.ts';
+import type { Standin } from './discord/standin.ts';
+import {
+  type DigestWorkspace,
+  digestWorkspace,
+  incidentJson,
+  killed,
+  startDesk,
+} from './helpers/digest-e2e.ts';
 import { sleep, until } from './helpers/wait.ts';
 
 const ALERTS = '100000000000000031';
@@ -50,23 +53,16 @@ describe('an alert digest on the stand-in', () => {
   beforeAll(async () => {
     space = await digestWorkspace('digest-alert');
     dataDir = space.dataDir;
-    standin = await startStandin({
-      guilds: [{ name: 'Desk', channels: [{ id: ALERTS, name: 'alerts' }] }],
-      interactionAckTimeoutMs: 0,
-    });
-    const { digests } = loadDigestSettings({
-      DIGEST_1_CHANNEL: ALERTS,
-      DIGEST_1_MODE: 'alert',
-      DIGEST_1_TITLE: 'Deadly in Syria',
-      DIGEST_1_COUNTRIES: 'Syria',
-      DIGEST_1_MIN_DEATHS: '10',
-    });
-    config = standinConfig(standin, {
-      dataDir,
-      storeUrl: space.storeUrl,
-      digests,
-    });
-    await deployCommands(commands, config);
+    ({ standin, config } = await startDesk(space, {
+      channels: [{ id: ALERTS, name: 'alerts' }],
+      env: {
+        DIGEST_1_CHANNEL: ALERTS,
+        DIGEST_1_MODE: 'alert',
+        DIGEST_1_TITLE: 'Deadly in Syria',
+        DIGEST_1_COUNTRIES: 'Syria',
+        DIGEST_1_MIN_DEATHS: '10',
+      },
+    }));
     await start();
   });
 

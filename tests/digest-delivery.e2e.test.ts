@@ -5,14 +5,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../commands/index.ts';
-import { loadDigestSettings } from '../src/config.ts';
+import type { BotConfig } from '../src/config.ts';
 import { type RunningBot, startBot } from '../src/discord/bot.ts';
-import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
-import { type Standin, startStandin } from './discord/standin.ts';
-import { standinConfig } from './helpers/bot-config.ts';
-import { type DigestWorkspace, digestWorkspace, incidentJson } from './helpers/digest-e2e.ts';
+import type { Standin } from './discord/standin.ts';
+import { type DigestWorkspace, digestWorkspace, incidentJson, startDesk } from './helpers/digest-e2e.ts';
 import { until } from './helpers/wait.ts';
 
 const FORUM = '100000000000000021';
@@ -37,47 +34,31 @@ describe('digests in a forum, a thread with a role ping, and plain text', () => 
   beforeAll(async () => {
     space = await digestWorkspace('digest-delivery');
     dataDir = space.dataDir;
-    standin = await startStandin({
-      guilds: [
-        {
-          name: 'Desk',
-          channels: [
-            {
-              id: FORUM,
-              name: 'briefings',
-              type: 15,
-              available_tags: [{ name: 'Syria' }, { name: 'Daily' }],
-            },
-            { id: TEXT, name: 'desk' },
-            { id: PLAIN, name: 'bridge' },
-          ],
-          roles: [{ id: ROLE, name: 'On call' }],
-        },
+    let config: BotConfig;
+    ({ standin, config } = await startDesk(space, {
+      channels: [
+        { id: FORUM, name: 'briefings', type: 15, available_tags: [{ name: 'Syria' }, { name: 'Daily' }] },
+        { id: TEXT, name: 'desk' },
+        { id: PLAIN, name: 'bridge' },
       ],
-      allowedRoleMentions: [ROLE],
-      interactionAckTimeoutMs: 0,
-    });
-    const { digests } = loadDigestSettings({
-      DIGEST_1_CHANNEL: FORUM,
-      DIGEST_1_CRON: '*/2 * * * * *',
-      DIGEST_1_TITLE: 'Forum briefing',
-      DIGEST_1_FORUM_TAGS: 'syria, Weekly',
-      DIGEST_2_CHANNEL: TEXT,
-      DIGEST_2_CRON: '*/2 * * * * *',
-      DIGEST_2_TITLE: 'Desk',
-      DIGEST_2_THREAD: 'true',
-      DIGEST_2_MENTION_ROLE: ROLE,
-      DIGEST_3_CHANNEL: PLAIN,
-      DIGEST_3_CRON: '*/2 * * * * *',
-      DIGEST_3_TITLE: 'Bridge',
-      DIGEST_3_FORMAT: 'text',
-    });
-    const config = standinConfig(standin, {
-      dataDir,
-      storeUrl: space.storeUrl,
-      digests,
-    });
-    await deployCommands(commands, config);
+      roles: [{ id: ROLE, name: 'On call' }],
+      standin: { allowedRoleMentions: [ROLE] },
+      env: {
+        DIGEST_1_CHANNEL: FORUM,
+        DIGEST_1_CRON: '*/2 * * * * *',
+        DIGEST_1_TITLE: 'Forum briefing',
+        DIGEST_1_FORUM_TAGS: 'syria, Weekly',
+        DIGEST_2_CHANNEL: TEXT,
+        DIGEST_2_CRON: '*/2 * * * * *',
+        DIGEST_2_TITLE: 'Desk',
+        DIGEST_2_THREAD: 'true',
+        DIGEST_2_MENTION_ROLE: ROLE,
+        DIGEST_3_CHANNEL: PLAIN,
+        DIGEST_3_CRON: '*/2 * * * * *',
+        DIGEST_3_TITLE: 'Bridge',
+        DIGEST_3_FORMAT: 'text',
+      },
+    }));
     bot = await startBot({ config, logger: createLogger({ level: 'silent' }), pollMs: 0 });
   });
 

@@ -4,14 +4,18 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../commands/index.ts';
-import { type BotConfig, loadDigestSettings } from '../src/config.ts';
+import type { BotConfig } from '../src/config.ts';
 import { type RunningBot, startBot } from '../src/discord/bot.ts';
-import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
-import { type Standin, startStandin } from './discord/standin.ts';
-import { standinConfig } from './helpers/bot-config.ts';
-import { type DigestWorkspace, digestWorkspace, incidentJson, killed } from './helpers/digest-e2e.ts';
+import type { Standin } from './discord/standin.ts';
+import {
+  type DigestWorkspace,
+  digestWorkspace,
+  incidentJson,
+  killed,
+  postedText,
+  startDesk,
+} from './helpers/digest-e2e.ts';
 import { sleep, until } from './helpers/wait.ts';
 
 const [ch1, ch2] = ['100000000000000011', '100000000000000012'];
@@ -30,50 +34,32 @@ describe('filtered digests on the stand-in', () => {
   let bot: RunningBot | undefined;
   let config: BotConfig;
 
-  const messagesIn = (channelId: string) =>
-    standin.messages.filter((m) => m.channelId === channelId && !m.deleted);
-  const textIn = (channelId: string, from = 0) =>
-    JSON.stringify(
-      messagesIn(channelId)
-        .slice(from)
-        .map((m) => m.body),
-    );
+  const messagesIn = (channelId: string) => standin.messagesIn(channelId);
+  const textIn = (channelId: string, from = 0) => postedText(standin, channelId, from);
 
   beforeAll(async () => {
     space = await digestWorkspace('digest-filters');
     dataDir = space.dataDir;
-    standin = await startStandin({
-      guilds: [
-        {
-          name: 'Desk',
-          channels: [
-            { id: ch1, name: 'chemical' },
-            { id: ch2, name: 'idlib-deadly' },
-          ],
-        },
+    ({ standin, config } = await startDesk(space, {
+      channels: [
+        { id: ch1, name: 'chemical' },
+        { id: ch2, name: 'idlib-deadly' },
       ],
-      interactionAckTimeoutMs: 0,
-    });
-    const { digests } = loadDigestSettings({
-      DIGEST_1_CHANNEL: ch1,
-      DIGEST_1_CRON: '*/2 * * * * *',
-      DIGEST_1_TITLE: 'Chemical desk',
-      DIGEST_1_TYPES: 'Explosions/Remote violence',
-      DIGEST_1_ACTORS: 'OPPOSITION',
-      DIGEST_1_KEYWORDS: 'chemical, toxic gas',
-      DIGEST_2_CHANNEL: ch2,
-      DIGEST_2_CRON: '*/2 * * * * *',
-      DIGEST_2_TITLE: 'Idlib deadly',
-      DIGEST_2_REGIONS: 'idlib',
-      DIGEST_2_MIN_DEATHS: '10',
-      DIGEST_2_DATASETS: 'hand-written',
-    });
-    config = standinConfig(standin, {
-      dataDir,
-      storeUrl: space.storeUrl,
-      digests,
-    });
-    await deployCommands(commands, config);
+      env: {
+        DIGEST_1_CHANNEL: ch1,
+        DIGEST_1_CRON: '*/2 * * * * *',
+        DIGEST_1_TITLE: 'Chemical desk',
+        DIGEST_1_TYPES: 'Explosions/Remote violence',
+        DIGEST_1_ACTORS: 'OPPOSITION',
+        DIGEST_1_KEYWORDS: 'chemical, toxic gas',
+        DIGEST_2_CHANNEL: ch2,
+        DIGEST_2_CRON: '*/2 * * * * *',
+        DIGEST_2_TITLE: 'Idlib deadly',
+        DIGEST_2_REGIONS: 'idlib',
+        DIGEST_2_MIN_DEATHS: '10',
+        DIGEST_2_DATASETS: 'hand-written',
+      },
+    }));
     bot = await startBot({ config, logger: createLogger({ level: 'silent' }), pollMs: 0 });
   });
 

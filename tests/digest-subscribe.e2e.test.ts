@@ -4,17 +4,20 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../commands/index.ts';
 import type { BotConfig } from '../src/config.ts';
 import { createLeaseKeeper } from '../src/digest/lease.ts';
 import { createSubscriptions } from '../src/digest/subscriptions.ts';
 import { type RunningBot, startBot } from '../src/discord/bot.ts';
-import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger } from '../src/logger.ts';
 import { createStateStore } from '../src/state/store.ts';
-import { type Standin, startStandin } from './discord/standin.ts';
-import { standinConfig } from './helpers/bot-config.ts';
-import { type DigestWorkspace, digestWorkspace, incidentJson } from './helpers/digest-e2e.ts';
+import type { Standin } from './discord/standin.ts';
+import {
+  type DigestWorkspace,
+  digestWorkspace,
+  incidentJson,
+  postedText,
+  startDesk,
+} from './helpers/digest-e2e.ts';
 import { sleep, until } from './helpers/wait.ts';
 
 const [here, desk] = ['100000000000000021', '100000000000000022'];
@@ -42,14 +45,8 @@ describe('/digest-admin subscribe on the stand-in', () => {
     await bot?.stop();
     bot = undefined;
   };
-  const messagesIn = (channelId: string) =>
-    standin.messages.filter((m) => m.channelId === channelId && !m.deleted);
-  const textIn = (channelId: string, from = 0) =>
-    JSON.stringify(
-      messagesIn(channelId)
-        .slice(from)
-        .map((m) => m.body),
-    );
+  const messagesIn = (channelId: string) => standin.messagesIn(channelId);
+  const textIn = (channelId: string, from = 0) => postedText(standin, channelId, from);
   const admin = async (name: string, options: Record<string, string | number | boolean> = {}) => {
     const exchange = await standin.invoke(
       standin.chatInput({ name: `digest-admin ${name}`, options, admin: true }),
@@ -60,24 +57,12 @@ describe('/digest-admin subscribe on the stand-in', () => {
   beforeAll(async () => {
     space = await digestWorkspace('digest-subscribe');
     dataDir = space.dataDir;
-    standin = await startStandin({
-      guilds: [
-        {
-          name: 'Desk',
-          channels: [
-            { id: here, name: 'admin' },
-            { id: desk, name: 'briefings' },
-          ],
-        },
+    ({ standin, config } = await startDesk(space, {
+      channels: [
+        { id: here, name: 'admin' },
+        { id: desk, name: 'briefings' },
       ],
-      interactionAckTimeoutMs: 0,
-    });
-    config = standinConfig(standin, {
-      dataDir,
-      storeUrl: space.storeUrl,
-      digests: [],
-    });
-    await deployCommands(commands, config);
+    }));
   });
 
   afterAll(async () => {

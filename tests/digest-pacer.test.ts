@@ -2,11 +2,13 @@
 // each with its own discord.js REST client and its own pacing, fan out digests at once against a
 // stand-in that enforces Discord's global 50 requests per second. Each alone stays under 50; together,
 // without the shared budget, they send nearly three times that.
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REST } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { busiestSecond } from '../bench/fanout-cluster.ts';
 import { restSender } from '../src/digest/discord-sender.ts';
 import { pacedSender } from '../src/digest/pacer.ts';
 import type { DigestSender, OutgoingMessage } from '../src/digest/runner.ts';
@@ -38,17 +40,6 @@ afterAll(async () => {
   await standin?.close();
   if (work) await rm(work, { recursive: true, force: true });
 });
-
-/** The most requests the stand-in counted against the global limit in any one second (sliding). */
-function busiestSecond(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let start = 0, end = 0; end < sorted.length; end++) {
-    while ((sorted[start] ?? 0) <= (sorted[end] ?? 0) - 1000) start++;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
-}
 
 /** One bot process's digest sender: its own store connection, discord.js REST client and pacing. */
 function botProcess(storeUrl: string) {

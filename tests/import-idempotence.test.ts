@@ -9,7 +9,7 @@ import { acled } from '../src/import/acled.ts';
 import { importCommand } from '../src/import/command.ts';
 import { type ImportOptions, runImport } from '../src/import/run.ts';
 import { loadCatalog } from '../src/incidents/load.ts';
-import { captureIo, fixture } from './fixtures/import/generate.ts';
+import { captureIo, fixture, snapshot } from './fixtures/import/generate.ts';
 
 let root: string;
 let out: string;
@@ -25,17 +25,6 @@ afterEach(async () => {
 
 function importFile(file: string, extra: Partial<ImportOptions> = {}) {
   return runImport({ dataset: acled, file, out, dataDir: root, io: captureIo(), ...extra });
-}
-
-/** Every file under `dir` with its mtime and content. */
-async function snapshot(dir: string): Promise<Map<string, { mtime: number; text: string }>> {
-  const files = new Map<string, { mtime: number; text: string }>();
-  for (const name of (await readdir(dir, { recursive: true })).sort()) {
-    const full = path.join(dir, name);
-    const info = await stat(full);
-    if (info.isFile()) files.set(name, { mtime: info.mtimeMs, text: await readFile(full, 'utf8') });
-  }
-  return files;
 }
 
 /** The sample with the row of `id` edited by `edit`, written next to it. */

@@ -2,7 +2,7 @@
 // claimant; nothing is cut silently; a missing or renamed optional column is a warning, and
 // re-importing such a file over an earlier import keeps what the file no longer carries unless
 // --replace says to clear it (exit 65 when it kept something).
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -12,10 +12,9 @@ import { importCommand } from '../src/import/command.ts';
 import { fitToSchema } from '../src/import/limits.ts';
 import { runImport } from '../src/import/run.ts';
 import { ucdp } from '../src/import/ucdp.ts';
-import type { Catalog } from '../src/incidents/catalog.ts';
 import { loadCatalog } from '../src/incidents/load.ts';
 import { type Incident, type IncidentInput, LIMITS, parseIncident } from '../src/incidents/schema.ts';
-import { captureIo, fixture, lineOf } from './fixtures/import/generate.ts';
+import { captureIo, fixture, incidentIn, lineOf, snapshot } from './fixtures/import/generate.ts';
 
 let root: string;
 beforeAll(async () => {
@@ -24,12 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-function get(catalog: Catalog, id: string): Incident {
-  const incident = catalog.get(id);
-  if (!incident) throw new Error(`no incident ${id}`);
-  return incident;
-}
 
 interface Variant {
   /** Columns left out. */
@@ -60,17 +53,6 @@ async function variantOf(sample: string, name: string, v: Variant = {}): Promise
   return file;
 }
 
-/** Every file under `dir` with its mtime and content. */
-async function snapshot(dir: string): Promise<Map<string, { mtime: number; text: string }>> {
-  const files = new Map<string, { mtime: number; text: string }>();
-  for (const name of (await readdir(dir, { recursive: true })).sort()) {
-    const full = path.join(dir, name);
-    const info = await stat(full);
-    if (info.isFile()) files.set(name, { mtime: info.mtimeMs, text: await readFile(full, 'utf8') });
-  }
-  return files;
-}
-
 describe('datasets are claimants', () => {
   it('ACLED claims are claimed by "ACLED"; the reports it coded from stay in its source entry', async () => {
     const out = path.join(root, 'claimant-afg');
@@ -85,7 +67,7 @@ describe('datasets are claimants', () => {
     expect(new Set(incidents.flatMap((i) => i.casualties.map((c) => c.claimant)))).toEqual(
       new Set(['ACLED']),
     );
-    expect(get((await loadCatalog(out)).catalog, 'acled-afg44631').sources[0]?.affiliation).toBe(
+    expect(incidentIn((await loadCatalog(out)).catalog, 'acled-afg44631').sources[0]?.affiliation).toBe(
       "ACLED dataset; the summary is ACLED's event note; reports from: Xinhua; Khaama Press",
     );
   });
@@ -125,9 +107,9 @@ describe('nothing cut silently', () => {
       1,
       2,
     );
-    expect(get((await loadCatalog(out)).catalog, `acled-${row?.event_id_cnty?.toLowerCase()}`).summary).toBe(
-      note,
-    );
+    expect(
+      incidentIn((await loadCatalog(out)).catalog, `acled-${row?.event_id_cnty?.toLowerCase()}`).summary,
+    ).toBe(note);
   });
 
   it('reports a UCDP source article over the 200-character name limit with its field, line and length', async () => {
@@ -147,7 +129,7 @@ describe('nothing cut silently', () => {
         detail: "sources[1].name: 245 characters, cut at a word to 200 (the schema's limit)",
       },
     ]);
-    const name = get((await loadCatalog(out)).catalog, 'ucdp-50193').sources[1]?.name ?? '';
+    const name = incidentIn((await loadCatalog(out)).catalog, 'ucdp-50193').sources[1]?.name ?? '';
     expect(name).toMatch(/^ECOSOC report, January 6, 1993, COMMISSION ON HUMAN RIGHTS .*…$/);
     expect(name.length).toBeLessThanOrEqual(200);
   });
@@ -332,7 +314,7 @@ describe('a missing or renamed optional column', () => {
     const report = await runImport({ dataset: acled, file: without, out, dataDir: root, io: captureIo() });
     expect(report).toMatchObject({ updated: 5, missing: [{ previous: 5 }] });
     for (const incident of earlier) {
-      const now = get((await loadCatalog(out)).catalog, incident.id);
+      const now = incidentIn((await loadCatalog(out)).catalog, incident.id);
       expect(now.casualties).toEqual(incident.casualties.map((c) => ({ ...c, claimant: 'ACLED' })));
     }
   });

@@ -12,9 +12,8 @@ import { type ImportReport, runImport } from '../src/import/run.ts';
 import { ucdp } from '../src/import/ucdp.ts';
 import type { Catalog } from '../src/incidents/catalog.ts';
 import { loadCatalog } from '../src/incidents/load.ts';
-import type { Incident } from '../src/incidents/schema.ts';
 import { toText } from '../src/render/text.ts';
-import { captureIo, fixture, lineOf } from './fixtures/import/generate.ts';
+import { captureIo, fixture, incidentIn, lineOf } from './fixtures/import/generate.ts';
 
 let root: string;
 beforeAll(async () => {
@@ -29,12 +28,6 @@ async function importSample(dataset: typeof acled, name: string) {
   const report = await runImport({ dataset, file: fixture(name), out, dataDir: root, io: captureIo() });
   const loaded = await loadCatalog(out);
   return { out, report, catalog: loaded.catalog, problems: loaded.problems };
-}
-
-function get(catalog: Catalog, id: string): Incident {
-  const incident = catalog.get(id);
-  if (!incident) throw new Error(`no incident ${id}`);
-  return incident;
 }
 
 function count<T>(items: readonly T[], key: (item: T) => string | undefined): Record<string, number> {
@@ -74,7 +67,7 @@ describe('ACLED Syria 2020 (31 columns, 9-May-20 dates, CRLF)', () => {
   });
 
   it('maps a known row field by field', async () => {
-    expect(get(result.catalog, 'acled-syr78126')).toEqual({
+    expect(incidentIn(result.catalog, 'acled-syr78126')).toEqual({
       id: 'acled-syr78126',
       title: 'Air/drone strike in Al-Bukamal, Deir-ez-Zor',
       date: { start: '2020-05-09', precision: 'day' },
@@ -128,7 +121,7 @@ describe('ACLED Syria 2020 (31 columns, 9-May-20 dates, CRLF)', () => {
       string
     >[];
     for (const row of rows) {
-      const incident = get(result.catalog, `acled-${row.event_id_cnty?.toLowerCase()}`);
+      const incident = incidentIn(result.catalog, `acled-${row.event_id_cnty?.toLowerCase()}`);
       expect(incident.summary).toBe(row.notes);
       expect(incident.location.country).toBe(row.country);
       expect(incident.external_ids?.acled).toBe(row.event_id_cnty);
@@ -169,7 +162,7 @@ describe('ACLED Afghanistan March 2020 ("21 March 2020" dates, quoted text, LF)'
   });
 
   it('maps actors, associated actors (split at ";") and the claim of a known row', () => {
-    const clash = get(result.catalog, 'acled-afg44631');
+    const clash = incidentIn(result.catalog, 'acled-afg44631');
     expect(clash).toMatchObject({
       title: 'Armed clash in Dawlat Abad, Balkh',
       date: { start: '2020-03-21', precision: 'day' },
@@ -188,7 +181,7 @@ describe('ACLED Afghanistan March 2020 ("21 March 2020" dates, quoted text, LF)'
       tags: ['source scale: national-international'],
     });
     expect(clash.location.admin3).toBeUndefined();
-    expect(get(result.catalog, 'acled-afg44667').actors).toEqual([
+    expect(incidentIn(result.catalog, 'acled-afg44667').actors).toEqual([
       { name: 'Unidentified Armed Group (Afghanistan)', side: 'side_a' },
       { name: 'Civilians (Afghanistan)', side: 'side_b' },
       { name: 'Muslim Group (Afghanistan)', side: 'side_b' },
@@ -220,7 +213,7 @@ describe('UCDP GED 19.1 Myanmar (42 columns, low,best,high; line breaks in quote
   });
 
   it('maps estimates, the death breakdown, precision and source articles of a known row', () => {
-    expect(get(result.catalog, 'ucdp-209406')).toMatchObject({
+    expect(incidentIn(result.catalog, 'ucdp-209406')).toMatchObject({
       title: 'Armed clash between Government of Myanmar (Burma) and MNDAA in Laukkaing Town, Shan State',
       date: { start: '2015-05-14', end: '2015-05-15', precision: 'week' },
       location: {
@@ -249,7 +242,7 @@ describe('UCDP GED 19.1 Myanmar (42 columns, low,best,high; line breaks in quote
       tags: ['state-based conflict', 'myanmar (burma): kokang'],
       external_ids: { ucdp: '209406' },
     });
-    const sources = get(result.catalog, 'ucdp-209406').sources;
+    const sources = incidentIn(result.catalog, 'ucdp-209406').sources;
     expect(sources[0]).toEqual({
       id: 'ucdp-ged',
       name: 'UCDP GED',
@@ -263,7 +256,7 @@ describe('UCDP GED 19.1 Myanmar (42 columns, low,best,high; line breaks in quote
       published: '2015-05-15',
       via: 'ucdp-ged',
     });
-    expect(get(result.catalog, 'ucdp-209406').summary).toBe(
+    expect(incidentIn(result.catalog, 'ucdp-209406').summary).toBe(
       'UCDP GED records fighting in a state-based armed conflict between Government of Myanmar (Burma) and MNDAA (conflict: Myanmar (Burma): Kokang) in Laukkaing Town, Laukkaing District, Shan State, Myanmar (Burma), 14–15 May 2015.',
     );
   });
@@ -288,11 +281,11 @@ describe('UCDP GED 19.1 Myanmar (42 columns, low,best,high; line breaks in quote
     expect(
       result.report.warnings.examples.filter((w) => w.reason === 'estimates out of order').map((w) => w.line),
     ).toEqual([lineOf(raw, '71686,'), lineOf(raw, '71645,')]);
-    expect(get(result.catalog, 'ucdp-71686').casualties[0]).toMatchObject({
+    expect(incidentIn(result.catalog, 'ucdp-71686').casualties[0]).toMatchObject({
       killed: { best: 3, low: 0 },
       note: "UCDP's high estimate 0 is below best; left out",
     });
-    expect(get(result.catalog, 'ucdp-71686').casualties[0]?.killed?.high).toBeUndefined();
+    expect(incidentIn(result.catalog, 'ucdp-71686').casualties[0]?.killed?.high).toBeUndefined();
   });
 
   it('keeps non-ASCII place names and free-text source articles of older rows', () => {
@@ -368,7 +361,9 @@ describe('UCDP date_prec and iso3 on real-format rows', () => {
   });
 
   it('maps each date_prec code as the GED codebook defines it, keeping the range', () => {
-    const dates = ['48754', '209980', '50157', '50110', '51025'].map((id) => get(myanmar, `ucdp-${id}`).date);
+    const dates = ['48754', '209980', '50157', '50110', '51025'].map(
+      (id) => incidentIn(myanmar, `ucdp-${id}`).date,
+    );
     expect(dates).toEqual([
       { start: '1989-12-26', precision: 'day' }, // 1 the exact day
       { start: '2015-05-11', end: '2015-05-12', precision: 'week' }, // 2 a 2–6 day range
@@ -389,13 +384,13 @@ describe('UCDP date_prec and iso3 on real-format rows', () => {
   });
 
   it('fills iso3 from the name, and leaves the Soviet Union (GW 365 before 1991-12-26) empty', () => {
-    expect(get(variants, 'ucdp-900001').location.iso3).toBe('BGD');
-    expect(get(variants, 'ucdp-900002').location.iso3).toBeUndefined();
-    expect(get(variants, 'ucdp-900003').location.iso3).toBe('RUS');
+    expect(incidentIn(variants, 'ucdp-900001').location.iso3).toBe('BGD');
+    expect(incidentIn(variants, 'ucdp-900002').location.iso3).toBeUndefined();
+    expect(incidentIn(variants, 'ucdp-900003').location.iso3).toBe('RUS');
   });
 
   it('fills ACLED iso3 from the column, then the numeric iso, then the name; never guesses', () => {
-    const iso3 = (id: string) => get(both, id).location.iso3;
+    const iso3 = (id: string) => incidentIn(both, id).location.iso3;
     expect(iso3('acled-bgd1')).toBe('BGD');
     expect(iso3('acled-bgd2')).toBe('BGD');
     expect(iso3('acled-xkx1')).toBe('XKX');

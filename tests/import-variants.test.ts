@@ -12,8 +12,7 @@ import { runImport } from '../src/import/run.ts';
 import { ucdp } from '../src/import/ucdp.ts';
 import type { Catalog } from '../src/incidents/catalog.ts';
 import { loadCatalog } from '../src/incidents/load.ts';
-import type { Incident } from '../src/incidents/schema.ts';
-import { captureIo, fixture, lineOf } from './fixtures/import/generate.ts';
+import { captureIo, fixture, incidentIn, lineOf } from './fixtures/import/generate.ts';
 
 let root: string;
 beforeAll(async () => {
@@ -22,12 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-function get(catalog: Catalog, id: string): Incident {
-  const incident = catalog.get(id);
-  if (!incident) throw new Error(`no incident ${id}`);
-  return incident;
-}
 
 /** Writes `text` (Windows-1252 when asked) to a file in the temporary folder. */
 async function csvFile(name: string, text: string | Buffer): Promise<string> {
@@ -75,18 +68,18 @@ describe('a messy ACLED export (HDX re-publication, Windows-1252, CRLF)', () => 
   });
 
   it('decodes Windows-1252 names (é, â, the en dash 0x96)', () => {
-    expect(get(catalog, 'acled-syr1001')).toMatchObject({
+    expect(incidentIn(catalog, 'acled-syr1001')).toMatchObject({
       title: 'Shelling/artillery/missile attack in Alép, Alep',
       date: { start: '2015-12-29' },
       location: { admin1: 'Alep', place: 'Alép', precision: 'exact' },
       casualties: [{ claimant: 'ACLED', killed: { best: 3 } }],
     });
-    expect(get(catalog, 'acled-syr1002').location.place).toBe("Ma'arrat an-Nu'mân");
-    expect(get(catalog, 'acled-syr1004').location.place).toBe('Salamiyah – south');
+    expect(incidentIn(catalog, 'acled-syr1002').location.place).toBe("Ma'arrat an-Nu'mân");
+    expect(incidentIn(catalog, 'acled-syr1004').location.place).toBe('Salamiyah – south');
   });
 
   it('reads a quoted note with a line break, commas and doubled quotes, and renamed ally columns', () => {
-    expect(get(catalog, 'acled-syr1002')).toMatchObject({
+    expect(incidentIn(catalog, 'acled-syr1002')).toMatchObject({
       date: { start: '2016-01-12', precision: 'week' },
       summary:
         'On 12 January 2016, clashes took place near Ma\'arrat an-Nu\'mân, Idleb. The "Army of Conquest", a coalition of groups, said it repelled an attack; no figures given.',
@@ -100,11 +93,11 @@ describe('a messy ACLED export (HDX re-publication, Windows-1252, CRLF)', () => 
   });
 
   it('keeps an unknown sub-event type as a tag, and maps a pre-2019 event type', () => {
-    expect(get(catalog, 'acled-syr1004')).toMatchObject({
+    expect(incidentIn(catalog, 'acled-syr1004')).toMatchObject({
       type: { event: 'explosions_remote_violence' },
       tags: ['acled sub-event: drone swarm'],
     });
-    expect(get(catalog, 'acled-syr1004').type.sub).toBeUndefined();
+    expect(incidentIn(catalog, 'acled-syr1004').type.sub).toBeUndefined();
     expect(report.warnings.examples).toEqual([
       {
         line: 7,
@@ -113,7 +106,7 @@ describe('a messy ACLED export (HDX re-publication, Windows-1252, CRLF)', () => 
           'sub_event_type "Drone swarm" is not an ACLED sub-event type of Explosions/Remote violence; kept as a tag',
       },
     ]);
-    expect(get(catalog, 'acled-syr1005')).toMatchObject({
+    expect(incidentIn(catalog, 'acled-syr1005')).toMatchObject({
       title: 'Explosions/Remote violence in Deir ez Zor',
       date: { start: '2016-04-07', precision: 'month' },
       location: { precision: 'admin1' },
@@ -155,16 +148,16 @@ describe('UCDP GED in the later 49-column layout (best,high,low)', () => {
       'estimates in the order best,high,low',
       'later layout with relid and where_description',
     ]);
-    expect(get(catalog, 'ucdp-209980').casualties[0]).toMatchObject({
+    expect(incidentIn(catalog, 'ucdp-209980').casualties[0]).toMatchObject({
       claimant: 'UCDP GED 22.1',
       killed: { best: 1, low: 1, high: 30 },
       breakdown: { side_a: 0, side_b: 1, civilians: 0, unknown: 0 },
     });
-    expect(get(catalog, 'ucdp-209406').casualties[0]?.killed).toEqual({ best: 2, low: 0, high: 24 });
+    expect(incidentIn(catalog, 'ucdp-209406').casualties[0]?.killed).toEqual({ best: 2, low: 0, high: 24 });
   });
 
   it('uses where_description in the summary and maps one-sided violence', () => {
-    expect(get(catalog, 'ucdp-209980').summary).toContain(
+    expect(incidentIn(catalog, 'ucdp-209980').summary).toContain(
       'UCDP describes the place as: Laukkaing Town, Shan State.',
     );
     const oneSided = [...catalog.all()].find((i) => i.type.event === 'violence_against_civilians');
@@ -208,8 +201,8 @@ describe('more variants', () => {
       'month first: 1 of the first 2 slashed dates have a second number over 12',
     );
     const catalog = (await loadCatalog(path.join(root, 'mdy'))).catalog;
-    expect(get(catalog, 'acled-x1').date.start).toBe('2020-03-04');
-    expect(get(catalog, 'acled-x2').date.start).toBe('2020-12-29');
+    expect(incidentIn(catalog, 'acled-x1').date.start).toBe('2020-03-04');
+    expect(incidentIn(catalog, 'acled-x2').date.start).toBe('2020-12-29');
   });
 
   it('reads a UTF-8 file with a byte-order mark, semicolons and ISO dates', async () => {
@@ -229,7 +222,7 @@ describe('more variants', () => {
       'LF',
       'delimiter ;',
     ]);
-    expect(get((await loadCatalog(out)).catalog, 'acled-x3').summary).toBe(
+    expect(incidentIn((await loadCatalog(out)).catalog, 'acled-x3').summary).toBe(
       'A note; with a semicolon, and a comma.',
     );
   });
@@ -246,8 +239,8 @@ describe('more variants', () => {
     const report = await runImport({ dataset: acled, file, out, dataDir: root, io: captureIo() });
     expect(report.detected).toContain('mixed: 1 lines read as Windows-1252 (from line 3), the rest as UTF-8');
     const catalog = (await loadCatalog(out)).catalog;
-    expect(get(catalog, 'acled-x4').summary).toBe('Ḥalab in UTF-8.');
-    expect(get(catalog, 'acled-x5').summary).toBe('Alép in Windows-1252.');
+    expect(incidentIn(catalog, 'acled-x4').summary).toBe('Ḥalab in UTF-8.');
+    expect(incidentIn(catalog, 'acled-x5').summary).toBe('Alép in Windows-1252.');
   });
 
   it('composes a neutral summary when the note is empty, and leaves out impossible coordinates', async () => {
@@ -265,7 +258,7 @@ describe('more variants', () => {
         detail: 'latitude "123.5", longitude "37.1" are not a valid pair',
       },
     ]);
-    const incident = get((await loadCatalog(out)).catalog, 'acled-x11');
+    const incident = incidentIn((await loadCatalog(out)).catalog, 'acled-x11');
     expect(incident).toMatchObject({
       title: 'Armed clash in Syria',
       summary: 'ACLED codes this event as armed clash in Syria, 1 Jan 2020; the export has no note for it.',
@@ -363,14 +356,14 @@ describe('import mappings an analyst would sign off', () => {
     const report = await runImport({ dataset: acled, file, out, dataDir: root, io: captureIo() });
     expect(report.created).toBe(4);
     const catalog = (await loadCatalog(out)).catalog;
-    expect(get(catalog, 'acled-nig1')).toMatchObject({
+    expect(incidentIn(catalog, 'acled-nig1')).toMatchObject({
       type: { event: 'riots' },
       title: 'Riots in Ikeja, Lagos',
       tags: ['acled: riots/protests'],
     });
-    expect(get(catalog, 'acled-nig2').type).toEqual({ event: 'protests' });
-    expect(get(catalog, 'acled-nig3').type).toEqual({ event: 'riots' });
-    expect(get(catalog, 'acled-nig4').type).toEqual({ event: 'protests' });
+    expect(incidentIn(catalog, 'acled-nig2').type).toEqual({ event: 'protests' });
+    expect(incidentIn(catalog, 'acled-nig3').type).toEqual({ event: 'riots' });
+    expect(incidentIn(catalog, 'acled-nig4').type).toEqual({ event: 'protests' });
     expect(report.warnings.examples).toEqual([
       {
         line: 5,
@@ -397,10 +390,10 @@ describe('import mappings an analyst would sign off', () => {
     const out = path.join(root, 'c1');
     const report = await runImport({ dataset: acled, file, out, dataDir: root, io: captureIo() });
     const catalog = (await loadCatalog(out)).catalog;
-    expect(get(catalog, 'acled-syr1').summary).toBe(
+    expect(incidentIn(catalog, 'acled-syr1').summary).toBe(
       'On 9 May 2020, the regime’s warplanes struck “Iranian sites” near al-Bukamal – no casualties…',
     );
-    expect(get(catalog, 'acled-syr3').summary).toBe('Strikes – again.');
+    expect(incidentIn(catalog, 'acled-syr3').summary).toBe('Strikes – again.');
     expect(report.detected).toContain('UTF-8');
     expect(report.warnings.byReason()).toEqual([['C1 control characters repaired as Windows-1252', 2]]);
     expect(report.warnings.examples[0]).toEqual({

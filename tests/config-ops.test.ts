@@ -1,19 +1,13 @@
 // The settings for running past one process: shards (SHARD_COUNT, SHARD_IDS) and the operator
 // endpoint (HTTP_PORT, HTTP_HOST).
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadBotConfig } from '../src/config.ts';
+import { loadBotConfig } from '../src/config.ts';
+import { configErrorOf } from './helpers/expect.ts';
 
 const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.ghijklmnopqrstuvwxyz0123';
 
-function errorOf(env: Record<string, string>): string {
-  try {
-    loadBotConfig({ DISCORD_TOKEN: token, ...env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = (env: Record<string, string>) =>
+  configErrorOf(() => loadBotConfig({ DISCORD_TOKEN: token, ...env }));
 
 describe('shard settings', () => {
   it('leave the shards to Discord by default', () => {

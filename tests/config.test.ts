@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadBaseConfig, loadBotConfig, loadDigestSettings } from '../src/config.ts';
+import { loadBaseConfig, loadBotConfig, loadDigestSettings } from '../src/config.ts';
+import { configErrorOf } from './helpers/expect.ts';
 
 const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.ghijklmnopqrstuvwxyz0123';
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = configErrorOf;
 
 describe('configuration', () => {
   it('has sensible defaults', () => {

@@ -2,26 +2,19 @@
 // reading them from env and the messages that stop a start, keywords matched as /search matches them,
 // deaths by the largest single claim, and the "n more" lines of a filtered digest.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type DigestConfig, loadDigestSettings } from '../src/config.ts';
+import { type DigestConfig, loadDigestSettings } from '../src/config.ts';
 import { composeDigest, selectDigestItems } from '../src/digest/compose.ts';
 import { compileDigestFilter, type DigestFilter, digestFilter, filterScope } from '../src/digest/filters.ts';
 import type { Catalog } from '../src/incidents/catalog.ts';
 import { loadCatalog } from '../src/incidents/load.ts';
 import { searchIncidents } from '../src/incidents/queries.ts';
 import type { Incident } from '../src/incidents/schema.ts';
+import { configErrorOf } from './helpers/expect.ts';
 import { makeCatalog, makeIncident } from './helpers/incidents.ts';
 
 const BASE = { DIGEST_1_CHANNEL: '111111111111111111', DIGEST_1_CRON: '0 7 * * *' };
 
-function errorOf(env: Record<string, string>): string {
-  try {
-    loadDigestSettings({ ...BASE, ...env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = (env: Record<string, string>) => configErrorOf(() => loadDigestSettings({ ...BASE, ...env }));
 
 describe('digest filters from env', () => {
   it('reads every kind: codes or labels, any case, comma-separated, each once', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { ConfigError } from '../../src/config.ts';
 import { UserError } from '../../src/errors.ts';
 import { parseIncidentFile } from '../../src/incidents/parse.ts';
 import type { Incident } from '../../src/incidents/schema.ts';
@@ -13,6 +14,17 @@ export function userError(run: () => unknown): UserError {
     return error as UserError;
   }
   throw new Error('expected a UserError, but nothing was thrown');
+}
+
+/** The message of the ConfigError `run` throws; fails if it throws nothing or something else. */
+export function configErrorOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
 }
 
 /** Width and height from a PNG's signature and IHDR chunk, read from the bytes themselves. */

@@ -4,7 +4,7 @@ import { composeDigest, DIGEST_CAPS, selectDigestItems } from '../src/digest/com
 import { describeChanges, incidentFacets } from '../src/digest/facets.ts';
 import { DeliveryError } from '../src/digest/runner.ts';
 import { IncidentTracker } from '../src/digest/tracker.ts';
-import { MORNING_DIGEST, runnerSetup } from './helpers/digest-runner.ts';
+import { composeFirstDigest, MORNING_DIGEST, runnerSetup } from './helpers/digest-runner.ts';
 import { makeCatalog, makeIncident } from './helpers/incidents.ts';
 
 const digest = MORNING_DIGEST;
@@ -26,14 +26,7 @@ describe('digest composition', () => {
       }),
     );
     const catalog = makeCatalog(incidents);
-    const selection = selectDigestItems(catalog, new Map(), undefined, 1, []);
-    const composed = composeDigest({
-      ...digest,
-      ...selection,
-      since: undefined,
-      asOf: 1,
-      whenEmpty: 'quiet',
-    });
+    const composed = composeFirstDigest(catalog);
     const titles = composed?.answer.sections.map((s) => s.title);
     // More are due than shown: the summary leads (tests/digest-summary.test.ts), then the countries.
     expect(titles?.[0]).toMatch(/^Summary: 13 incidents/);

@@ -13,7 +13,7 @@ import { matchesType, resolveCountry, resolveType } from '../src/incidents/filte
 import { latest, parseSince } from '../src/incidents/queries.ts';
 import type { Incident } from '../src/incidents/schema.ts';
 import { createStateStore } from '../src/state/store.ts';
-import { MORNING_DIGEST, runnerSetup } from './helpers/digest-runner.ts';
+import { composeFirstDigest, MORNING_DIGEST, runnerSetup } from './helpers/digest-runner.ts';
 import { makeCatalog, makeIncident } from './helpers/incidents.ts';
 
 const digest = MORNING_DIGEST;
@@ -141,14 +141,7 @@ describe('a digest with more items than it shows', () => {
       location: { country: 'Syria', iso3: 'SYR' },
     }));
     const catalog = makeCatalog(incidents);
-    const selection = selectDigestItems(catalog, new Map(), undefined, 1, ['Syria']);
-    const composed = composeDigest({
-      ...digest,
-      ...selection,
-      since: undefined,
-      asOf: 1,
-      whenEmpty: 'quiet',
-    });
+    const composed = composeFirstDigest(catalog, ['Syria']);
     const more = fieldsOf(composed?.answer.sections[0]).get('Not shown here');
     expect(more).toBe(`30 more — /latest country:Syria since:${firstDate(incidents.slice(0), 'Syria')}`);
     // Repeated after the incidents, for a reader who scrolled down.
@@ -182,14 +175,7 @@ describe('a digest with more items than it shows', () => {
     });
     const filler = bulk(30, 'f');
     const catalog = makeCatalog([contested, lowerBound, worded, ...filler]);
-    const selection = selectDigestItems(catalog, new Map(), undefined, 1, []);
-    const composed = composeDigest({
-      ...digest,
-      ...selection,
-      since: undefined,
-      asOf: 1,
-      whenEmpty: 'quiet',
-    });
+    const composed = composeFirstDigest(catalog);
     const deadliest = [...fieldsOf(composed?.answer.sections[0])].find(([name]) =>
       name.startsWith('Deadliest'),
     );

@@ -1,6 +1,7 @@
 // A digest runner over an in-memory store and a changing catalog, on a clock the test moves, posting to a
 // fake Discord that, like Discord, drops a message whose nonce the channel has already seen.
 import type { DigestConfig } from '../../src/config.ts';
+import { composeDigest, selectDigestItems } from '../../src/digest/compose.ts';
 import {
   type ChannelInfo,
   createDigestRunner,
@@ -85,6 +86,12 @@ export function fakeDiscord(channels?: Record<string, ChannelInfo>) {
     },
   };
   return { sender, posted, failures, threads, lookups };
+}
+
+/** The morning digest's first run over `catalog` (its current incidents in `countries`), composed. */
+export function composeFirstDigest(catalog: Catalog, countries: string[] = []) {
+  const selection = selectDigestItems(catalog, new Map(), undefined, 1, countries);
+  return composeDigest({ ...MORNING_DIGEST, ...selection, since: undefined, asOf: 1, whenEmpty: 'quiet' });
 }
 
 /** `update` moves the clock a minute and lets the tracker see the new incidents; `tick` moves it. */
